@@ -1,0 +1,1 @@
+//! Typed Spark configuration (being written).

@@ -1,0 +1,1 @@
+//! `fairscheduler.xml` pool building (being written).

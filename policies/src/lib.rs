@@ -1,0 +1,12 @@
+//! The scheduler core: what Spark's driver decides, with Spark's names.
+//!
+//! This crate mirrors `org.apache.spark.scheduler`: the `Schedulable` tree of pools and
+//! task-set managers, the FIFO and FAIR comparators, `fairscheduler.xml` pool building,
+//! `TaskSchedulerImpl::resource_offers`, the `TaskSetManager`, and a typed `SparkConf`.
+//!
+//! It is engine-agnostic: every entry point takes `now` (integer milliseconds) and returns
+//! decisions. Nothing here reads a clock, spawns a thread or calls back into an engine.
+
+pub mod conf;
+pub mod fair_schedulable_builder;
+pub mod scheduling_mode;

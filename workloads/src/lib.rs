@@ -1,0 +1,7 @@
+//! What runs: the workload model, scenario files, synthetic generators and the Spark
+//! event-log reader. Depends on no other sparksim crate.
+
+pub mod eventlog;
+pub mod model;
+pub mod scenario;
+pub mod synthetic;

@@ -8,5 +8,15 @@
 //! decisions. Nothing here reads a clock, spawns a thread or calls back into an engine.
 
 pub mod conf;
+pub mod executors;
 pub mod fair_schedulable_builder;
+pub mod java;
+pub mod locality;
+pub mod offer_shuffle;
+pub mod pending_tasks;
+pub mod pool;
+pub mod schedulable_builder;
+pub mod scheduling_algorithm;
 pub mod scheduling_mode;
+pub mod task_scheduler_impl;
+pub mod task_set_manager;

@@ -141,17 +141,24 @@ impl ExecutorRegistry {
 
     /// `isExecutorAlive`.
     pub fn is_executor_alive(&self, exec: ExecId) -> bool {
-        self.exec_alive.get(exec.0 as usize).copied().unwrap_or(false)
+        self.exec_alive
+            .get(exec.0 as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// `hasExecutorsAliveOnHost`.
     pub fn has_executors_alive_on_host(&self, host: HostId) -> bool {
-        self.host_alive_execs.get(host.0 as usize).is_some_and(|v| !v.is_empty())
+        self.host_alive_execs
+            .get(host.0 as usize)
+            .is_some_and(|v| !v.is_empty())
     }
 
     /// `hasHostAliveOnRack`.
     pub fn has_host_alive_on_rack(&self, rack: RackId) -> bool {
-        self.rack_alive_hosts.get(rack.0 as usize).is_some_and(|&n| n > 0)
+        self.rack_alive_hosts
+            .get(rack.0 as usize)
+            .is_some_and(|&n| n > 0)
     }
 
     /// `getRackForHost`.
@@ -161,7 +168,10 @@ impl ExecutorRegistry {
 
     /// The live executors on a host, in registration order.
     pub fn executors_alive_on_host(&self, host: HostId) -> &[ExecId] {
-        self.host_alive_execs.get(host.0 as usize).map(Vec::as_slice).unwrap_or(&[])
+        self.host_alive_execs
+            .get(host.0 as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The host of a known executor.

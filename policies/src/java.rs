@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn strings_compare_by_utf16_code_units() {
         assert_eq!(compare_string("10", "2"), Ordering::Less);
-        assert_eq!(compare_string("TaskSet_10.0", "TaskSet_9.0"), Ordering::Less);
+        assert_eq!(
+            compare_string("TaskSet_10.0", "TaskSet_9.0"),
+            Ordering::Less
+        );
         assert_eq!(compare_string("ab", "abc"), Ordering::Less);
         // U+1F600 is a surrogate pair (0xD83D ...) and sorts before U+FF01 in Java.
         assert_eq!(compare_string("\u{1F600}", "\u{FF01}"), Ordering::Less);

@@ -18,5 +18,6 @@ pub mod pool;
 pub mod schedulable_builder;
 pub mod scheduling_algorithm;
 pub mod scheduling_mode;
+pub mod spark_version;
 pub mod task_scheduler_impl;
 pub mod task_set_manager;

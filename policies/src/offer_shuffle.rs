@@ -28,7 +28,9 @@ impl OfferShuffle {
 
     /// Shuffles `items` in place.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        let OfferShuffle::Seeded(rng) = self else { return };
+        let OfferShuffle::Seeded(rng) = self else {
+            return;
+        };
         for n in (2..=items.len()).rev() {
             let k = rng.random_range(0..n as u64) as usize;
             items.swap(n - 1, k);

@@ -102,7 +102,10 @@ impl PoolTree {
 
     /// All pools in creation order (the root first).
     pub fn pools(&self) -> impl Iterator<Item = (PoolId, &Pool)> {
-        self.pools.iter().enumerate().map(|(i, p)| (PoolId(i as u32), p))
+        self.pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (PoolId(i as u32), p))
     }
 
     /// Appends a new pool to `parent`'s children (`Pool.addSchedulable`).
@@ -124,19 +127,26 @@ impl PoolTree {
             parent: Some(parent),
             children: Vec::new(),
         });
-        self.pools[parent.0 as usize].children.push(Schedulable::Pool(id));
+        self.pools[parent.0 as usize]
+            .children
+            .push(Schedulable::Pool(id));
         id
     }
 
     /// Appends a task-set manager to a pool.
     pub fn add_task_set(&mut self, pool: PoolId, tsm: TsmId) {
-        self.pools[pool.0 as usize].children.push(Schedulable::TaskSet(tsm));
+        self.pools[pool.0 as usize]
+            .children
+            .push(Schedulable::TaskSet(tsm));
     }
 
     /// `Pool.removeSchedulable` for a finished task set.
     pub fn remove_task_set(&mut self, pool: PoolId, tsm: TsmId) {
         let children = &mut self.pools[pool.0 as usize].children;
-        if let Some(pos) = children.iter().position(|c| *c == Schedulable::TaskSet(tsm)) {
+        if let Some(pos) = children
+            .iter()
+            .position(|c| *c == Schedulable::TaskSet(tsm))
+        {
             children.remove(pos);
         }
     }

@@ -4,11 +4,9 @@
 //! mode puts it in the pool its job names (`default` when unset); a name with no pool gets a
 //! new FIFO pool with weight 1 and minShare 0, appended to the root.
 
+use crate::fair_schedulable_builder::DEFAULT_POOL_NAME;
 use crate::pool::{PoolId, PoolTree};
 use crate::scheduling_mode::SchedulingMode;
-
-/// The pool jobs go to when they name none.
-const DEFAULT_POOL_NAME: &str = "default";
 
 /// A configured pool, as the root's child: name, mode, minShare, weight.
 pub type PoolDef<'a> = (&'a str, SchedulingMode, i32, i32);
@@ -31,7 +29,10 @@ pub struct Placement {
 
 impl SchedulableBuilder {
     /// Builds the pool tree: for FAIR, one pool per built pool in order under the root.
-    pub fn build_tree<'a>(root_mode: SchedulingMode, pools: impl IntoIterator<Item = PoolDef<'a>>) -> (Self, PoolTree) {
+    pub fn build_tree<'a>(
+        root_mode: SchedulingMode,
+        pools: impl IntoIterator<Item = PoolDef<'a>>,
+    ) -> (Self, PoolTree) {
         let mut tree = PoolTree::new(root_mode);
         match root_mode {
             SchedulingMode::Fifo => (SchedulableBuilder::Fifo, tree),
@@ -47,14 +48,23 @@ impl SchedulableBuilder {
     /// `addTaskSetManager(tsm, properties)`: the pool for a job's `spark.scheduler.pool`.
     pub fn pool_for(self, tree: &mut PoolTree, pool_property: Option<&str>) -> Placement {
         match self {
-            SchedulableBuilder::Fifo => Placement { pool: PoolTree::ROOT, created_pool: None },
+            SchedulableBuilder::Fifo => Placement {
+                pool: PoolTree::ROOT,
+                created_pool: None,
+            },
             SchedulableBuilder::Fair => {
                 let name = pool_property.unwrap_or(DEFAULT_POOL_NAME);
                 match tree.pool_by_name(name) {
-                    Some(pool) => Placement { pool, created_pool: None },
+                    Some(pool) => Placement {
+                        pool,
+                        created_pool: None,
+                    },
                     None => {
                         let pool = tree.add_pool(PoolTree::ROOT, name, SchedulingMode::Fifo, 0, 1);
-                        Placement { pool, created_pool: Some(name.to_string()) }
+                        Placement {
+                            pool,
+                            created_pool: Some(name.to_string()),
+                        }
                     }
                 }
             }

@@ -52,7 +52,10 @@ pub fn fair_less_than(s1: &SchedulableKey<'_>, s2: &SchedulableKey<'_>) -> bool 
         return false;
     }
     let c = if needy1 && needy2 {
-        compare_double(min_share_ratio(r1, s1.min_share), min_share_ratio(r2, s2.min_share))
+        compare_double(
+            min_share_ratio(r1, s1.min_share),
+            min_share_ratio(r2, s2.min_share),
+        )
     } else {
         compare_double(weight_ratio(r1, s1.weight), weight_ratio(r2, s2.weight))
     };
@@ -83,15 +86,34 @@ mod tests {
     use super::*;
 
     fn pool(name: &str, running: i64, min_share: i32, weight: i32) -> SchedulableKey<'_> {
-        SchedulableKey { running_tasks: running, min_share, weight, priority: 0, stage_id: -1, name }
+        SchedulableKey {
+            running_tasks: running,
+            min_share,
+            weight,
+            priority: 0,
+            stage_id: -1,
+            name,
+        }
     }
 
     #[test]
     fn fifo_orders_by_priority_then_stage_and_ignores_names() {
-        let a = SchedulableKey { priority: 1, stage_id: 5, ..pool("z", 0, 0, 1) };
-        let b = SchedulableKey { priority: 2, stage_id: 0, ..pool("a", 0, 0, 1) };
+        let a = SchedulableKey {
+            priority: 1,
+            stage_id: 5,
+            ..pool("z", 0, 0, 1)
+        };
+        let b = SchedulableKey {
+            priority: 2,
+            stage_id: 0,
+            ..pool("a", 0, 0, 1)
+        };
         assert!(fifo_less_than(&a, &b));
-        let c = SchedulableKey { priority: 1, stage_id: 3, ..pool("z", 0, 0, 1) };
+        let c = SchedulableKey {
+            priority: 1,
+            stage_id: 3,
+            ..pool("z", 0, 0, 1)
+        };
         assert!(fifo_less_than(&c, &a));
         assert_eq!(ordering(SchedulingMode::Fifo, &a, &a), Ordering::Equal);
     }

@@ -18,7 +18,9 @@ pub enum SchedulingMode {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SchedulingModeError {
     /// Spark: `IllegalArgumentException` from the `Pool` constructor / `initialize`.
-    #[error("spark.scheduler.mode: NONE is not supported (IllegalArgumentException in Spark); expected FIFO or FAIR")]
+    #[error(
+        "spark.scheduler.mode: NONE is not supported (IllegalArgumentException in Spark); expected FIFO or FAIR"
+    )]
     NoneNotSupported,
     /// Spark: `SparkException("Unrecognized spark.scheduler.mode: <value>")`.
     #[error("Unrecognized spark.scheduler.mode: {0} (expected FIFO or FAIR)")]
@@ -59,8 +61,14 @@ mod tests {
 
     #[test]
     fn mode_is_case_insensitive_and_rejects_none() {
-        assert_eq!(SchedulingMode::parse_conf_value("fair"), Ok(SchedulingMode::Fair));
-        assert_eq!(SchedulingMode::parse_conf_value("FiFo"), Ok(SchedulingMode::Fifo));
+        assert_eq!(
+            SchedulingMode::parse_conf_value("fair"),
+            Ok(SchedulingMode::Fair)
+        );
+        assert_eq!(
+            SchedulingMode::parse_conf_value("FiFo"),
+            Ok(SchedulingMode::Fifo)
+        );
         assert_eq!(
             SchedulingMode::parse_conf_value("NONE"),
             Err(SchedulingModeError::NoneNotSupported)

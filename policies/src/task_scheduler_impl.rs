@@ -11,18 +11,18 @@
 //! from executors/nodes explicitly), custom resources (GPUs), resource profiles other than
 //! the default, and the "completely excluded task set" abort timer.
 
+use crate::executors::ExecutorRegistry;
 use crate::executors::{ExecId, HostId};
 use crate::locality::TaskLocality;
 use crate::offer_shuffle::OfferShuffle;
 use crate::pool::{PoolTree, TaskSetLeaves};
+use crate::schedulable_builder::{Placement, PoolDef, SchedulableBuilder};
 use crate::scheduling_algorithm::SchedulableKey;
 use crate::scheduling_mode::SchedulingMode;
-use crate::schedulable_builder::{Placement, PoolDef, SchedulableBuilder};
 use crate::task_set_manager::{
     FailureOutcome, SchedulerContext, SuccessOutcome, TaskFailedReason, TaskId, TaskSet,
     TaskSetManager, TsmId, TsmSettings,
 };
-use crate::executors::ExecutorRegistry;
 use std::collections::BTreeMap;
 
 /// Scheduler-wide settings (from the typed SparkConf).
@@ -36,7 +36,10 @@ pub struct SchedulerSettings {
 
 impl Default for SchedulerSettings {
     fn default() -> Self {
-        SchedulerSettings { task_cpus: 1, tsm: TsmSettings::default() }
+        SchedulerSettings {
+            task_cpus: 1,
+            tsm: TsmSettings::default(),
+        }
     }
 }
 
@@ -117,7 +120,11 @@ impl TaskSchedulerImpl {
         let (builder, tree) = SchedulableBuilder::build_tree(root_mode, pools.iter().copied());
         TaskSchedulerImpl {
             settings,
-            ctx: SchedulerContext { executors: ExecutorRegistry::new(), pools: tree, next_task_id: 0 },
+            ctx: SchedulerContext {
+                executors: ExecutorRegistry::new(),
+                pools: tree,
+                next_task_id: 0,
+            },
             builder,
             tsms: Vec::new(),
             owner: Vec::new(),
@@ -155,11 +162,22 @@ impl TaskSchedulerImpl {
     /// `submitTasks`: creates the TSM at `now`, makes earlier attempts of the same stage
     /// zombies, and adds it to its pool. The caller then makes a full offer round
     /// (`reviveOffers`).
-    pub fn submit_tasks(&mut self, now: u64, task_set: TaskSet, pool_property: Option<&str>) -> (TsmId, Placement) {
+    pub fn submit_tasks(
+        &mut self,
+        now: u64,
+        task_set: TaskSet,
+        pool_property: Option<&str>,
+    ) -> (TsmId, Placement) {
         let placement = self.builder.pool_for(&mut self.ctx.pools, pool_property);
         let id = TsmId(self.tsms.len() as u32);
         let stage = task_set.stage_id;
-        let tsm = TaskSetManager::new(task_set, placement.pool, self.settings.tsm.clone(), &self.ctx.executors, now);
+        let tsm = TaskSetManager::new(
+            task_set,
+            placement.pool,
+            self.settings.tsm.clone(),
+            &self.ctx.executors,
+            now,
+        );
         for &earlier in self.attempts_by_stage.get(&stage).into_iter().flatten() {
             self.tsms[earlier.0 as usize].is_zombie = true;
         }
@@ -172,7 +190,9 @@ impl TaskSchedulerImpl {
     /// `rootPool.getSortedTaskSetQueue`.
     pub fn sorted_task_set_queue(&self) -> Vec<TsmId> {
         let mut out = Vec::new();
-        self.ctx.pools.sorted_task_set_queue(&Leaves(&self.tsms), &mut out);
+        self.ctx
+            .pools
+            .sorted_task_set_queue(&Leaves(&self.tsms), &mut out);
         out
     }
 
@@ -192,13 +212,20 @@ impl TaskSchedulerImpl {
     }
 
     /// `resourceOffers(offers, isAllFreeResources)`: one offer round at `now`.
-    pub fn resource_offers(&mut self, now: u64, offers: &[WorkerOffer], is_all_free_resources: bool) -> Vec<TaskLaunch> {
+    pub fn resource_offers(
+        &mut self,
+        now: u64,
+        offers: &[WorkerOffer],
+        is_all_free_resources: bool,
+    ) -> Vec<TaskLaunch> {
         let new_exec_avail = self.register_offers(offers);
         let mut shuffled = offers.to_vec();
         self.shuffle.shuffle(&mut shuffled);
         let mut available: Vec<u32> = shuffled.iter().map(|o| o.cores).collect();
         let mut sorted = std::mem::take(&mut self.sorted);
-        self.ctx.pools.sorted_task_set_queue(&Leaves(&self.tsms), &mut sorted);
+        self.ctx
+            .pools
+            .sorted_task_set_queue(&Leaves(&self.tsms), &mut sorted);
         if new_exec_avail {
             for &t in &sorted {
                 self.tsms[t.0 as usize].executor_added(&self.ctx.executors);
@@ -206,7 +233,14 @@ impl TaskSchedulerImpl {
         }
         let mut launches = Vec::new();
         for &t in &sorted {
-            self.offer_task_set(now, t, &shuffled, &mut available, is_all_free_resources, &mut launches);
+            self.offer_task_set(
+                now,
+                t,
+                &shuffled,
+                &mut available,
+                is_all_free_resources,
+                &mut launches,
+            );
         }
         self.sorted = sorted;
         launches
@@ -233,10 +267,14 @@ impl TaskSchedulerImpl {
             return;
         }
         let levels = tsm.locality_levels().to_vec();
-        let mut turn = Turn { no_rejects: true, ..Turn::default() };
+        let mut turn = Turn {
+            no_rejects: true,
+            ..Turn::default()
+        };
         for max_locality in levels {
             loop {
-                let (no_rejects, min) = self.offer_single_task_set(now, t, max_locality, offers, available, launches);
+                let (no_rejects, min) =
+                    self.offer_single_task_set(now, t, max_locality, offers, available, launches);
                 turn.launched_any |= min.is_some();
                 turn.no_rejects &= no_rejects;
                 turn.global_min = min_locality(turn.global_min, min);
@@ -254,7 +292,13 @@ impl TaskSchedulerImpl {
     }
 
     /// The new delay-timer reset rule (SPARK-18886, §5.4).
-    fn apply_delay_reset_rule(&mut self, now: u64, t: TsmId, turn: &Turn, is_all_free_resources: bool) {
+    fn apply_delay_reset_rule(
+        &mut self,
+        now: u64,
+        t: TsmId,
+        turn: &Turn,
+        is_all_free_resources: bool,
+    ) {
         let tsm = &mut self.tsms[t.0 as usize];
         if turn.no_rejects {
             if turn.launched_any && (is_all_free_resources || tsm.no_rejects_since_last_reset) {
@@ -284,7 +328,8 @@ impl TaskSchedulerImpl {
                 continue;
             }
             let tsm = &mut self.tsms[t.0 as usize];
-            let response = tsm.resource_offer(now, offer.executor, offer.host, max_locality, &mut self.ctx);
+            let response =
+                tsm.resource_offer(now, offer.executor, offer.host, max_locality, &mut self.ctx);
             no_rejects &= !response.rejected;
             let Some(task) = response.task else { continue };
             match task.task_id {
@@ -293,7 +338,14 @@ impl TaskSchedulerImpl {
                     debug_assert_eq!(self.owner.len() as u64, tid + 1);
                     launches.push(self.launch_record(t, tid, task_cpus));
                 }
-                None => tsm.record_barrier_pending(task.index, offer.executor, offer.host, task.locality, i, task_cpus),
+                None => tsm.record_barrier_pending(
+                    task.index,
+                    offer.executor,
+                    offer.host,
+                    task.locality,
+                    i,
+                    task_cpus,
+                ),
             }
             min_launched = min_locality(min_launched, Some(task.locality));
             available[i] -= task_cpus;
@@ -303,7 +355,9 @@ impl TaskSchedulerImpl {
 
     fn launch_record(&self, t: TsmId, tid: TaskId, cpus: u32) -> TaskLaunch {
         let tsm = &self.tsms[t.0 as usize];
-        let info = tsm.info(tid).expect("a task id just launched by this TSM has an info");
+        let info = tsm
+            .info(tid)
+            .expect("a task id just launched by this TSM has an info");
         TaskLaunch {
             task_id: tid,
             tsm: t,
@@ -356,7 +410,12 @@ impl TaskSchedulerImpl {
 
     /// `handleSuccessfulTask` plus `taskSetFinished` when the TSM is done.
     pub fn handle_successful_task(&mut self, now: u64, tid: TaskId) -> SuccessOutcome {
-        let Some(t) = self.tsm_of_task(tid) else { return SuccessOutcome { ignored: true, ..SuccessOutcome::default() } };
+        let Some(t) = self.tsm_of_task(tid) else {
+            return SuccessOutcome {
+                ignored: true,
+                ..SuccessOutcome::default()
+            };
+        };
         let outcome = self.tsms[t.0 as usize].handle_successful_task(now, tid, &mut self.ctx);
         self.maybe_finish_task_set(t);
         outcome
@@ -364,8 +423,21 @@ impl TaskSchedulerImpl {
 
     /// `handleFailedTask`; the bool says whether Spark would `reviveOffers` (TSM not zombie and
     /// the task not yet successful).
-    pub fn handle_failed_task(&mut self, now: u64, tid: TaskId, reason: TaskFailedReason) -> (FailureOutcome, bool) {
-        let Some(t) = self.tsm_of_task(tid) else { return (FailureOutcome { ignored: true, ..FailureOutcome::default() }, false) };
+    pub fn handle_failed_task(
+        &mut self,
+        now: u64,
+        tid: TaskId,
+        reason: TaskFailedReason,
+    ) -> (FailureOutcome, bool) {
+        let Some(t) = self.tsm_of_task(tid) else {
+            return (
+                FailureOutcome {
+                    ignored: true,
+                    ..FailureOutcome::default()
+                },
+                false,
+            );
+        };
         let outcome = self.tsms[t.0 as usize].handle_failed_task(now, tid, reason, &mut self.ctx);
         let tsm = &self.tsms[t.0 as usize];
         let revive = !tsm.is_zombie && !tsm.some_attempt_succeeded(tid);
@@ -393,7 +465,12 @@ impl TaskSchedulerImpl {
 
     /// `executorLost`: forget the executor, fail its running attempts in every TSM and
     /// recompute locality. Returns the failed attempts with their outcomes.
-    pub fn executor_lost(&mut self, now: u64, exec: ExecId, exit_caused_by_app: bool) -> Vec<(TaskId, FailureOutcome)> {
+    pub fn executor_lost(
+        &mut self,
+        now: u64,
+        exec: ExecId,
+        exit_caused_by_app: bool,
+    ) -> Vec<(TaskId, FailureOutcome)> {
         self.ctx.executors.remove_executor(exec);
         let mut all = Vec::new();
         for i in 0..self.tsms.len() {

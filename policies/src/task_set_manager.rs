@@ -310,7 +310,8 @@ impl TaskSetManager {
 
     /// `isSchedulable`: not zombie and something listed in the pending or speculatable stacks.
     pub fn is_schedulable(&self) -> bool {
-        !self.is_zombie && (!self.pending.all.is_empty() || !self.pending_speculatable.all.is_empty())
+        !self.is_zombie
+            && (!self.pending.all.is_empty() || !self.pending_speculatable.all.is_empty())
     }
 
     /// `myLocalityLevels`.
@@ -340,7 +341,8 @@ impl TaskSetManager {
 
     /// `someAttemptSucceeded(tid)`.
     pub fn some_attempt_succeeded(&self, tid: TaskId) -> bool {
-        self.info(tid).is_some_and(|i| self.successful[i.index as usize])
+        self.info(tid)
+            .is_some_and(|i| self.successful[i.index as usize])
     }
 
     /// The attempt with task id `tid`, if it belongs to this TSM.
@@ -355,7 +357,9 @@ impl TaskSetManager {
 
     /// The attempts of task `index`, oldest first.
     pub fn attempts_of(&self, index: u32) -> impl Iterator<Item = &TaskInfo> + '_ {
-        self.task_attempts[index as usize].iter().map(|&p| &self.infos[p as usize])
+        self.task_attempts[index as usize]
+            .iter()
+            .map(|&p| &self.infos[p as usize])
     }
 
     /// The task indices currently marked speculatable and not yet launched.
@@ -393,7 +397,11 @@ impl TaskSetManager {
         executors: &ExecutorRegistry,
     ) {
         let prefs = &self.task_set.preferred_locations[index as usize];
-        let lists = if speculatable { &mut self.pending_speculatable } else { &mut self.pending };
+        let lists = if speculatable {
+            &mut self.pending_speculatable
+        } else {
+            &mut self.pending
+        };
         for loc in prefs {
             match *loc {
                 TaskLocation::ExecutorCache { executor, .. } => {
@@ -422,7 +430,11 @@ impl TaskSetManager {
     fn resolve_racks_in_batch(&mut self, executors: &ExecutorRegistry) {
         for (host, stack) in &self.pending.for_host {
             if let Some(rack) = executors.rack_of(*host) {
-                self.pending.for_rack.entry(rack).or_default().extend_from_slice(stack);
+                self.pending
+                    .for_rack
+                    .entry(rack)
+                    .or_default()
+                    .extend_from_slice(stack);
             }
         }
     }
@@ -431,16 +443,25 @@ impl TaskSetManager {
     fn compute_valid_locality_levels(&self, executors: &ExecutorRegistry) -> Vec<TaskLocality> {
         let p = &self.pending;
         let mut levels = Vec::with_capacity(5);
-        if p.for_executor.keys().any(|&e| executors.is_executor_alive(e)) {
+        if p.for_executor
+            .keys()
+            .any(|&e| executors.is_executor_alive(e))
+        {
             levels.push(TaskLocality::ProcessLocal);
         }
-        if p.for_host.keys().any(|&h| executors.has_executors_alive_on_host(h)) {
+        if p.for_host
+            .keys()
+            .any(|&h| executors.has_executors_alive_on_host(h))
+        {
             levels.push(TaskLocality::NodeLocal);
         }
         if !p.no_prefs.is_empty() {
             levels.push(TaskLocality::NoPref);
         }
-        if p.for_rack.keys().any(|&r| executors.has_host_alive_on_rack(r)) {
+        if p.for_rack
+            .keys()
+            .any(|&r| executors.has_host_alive_on_rack(r))
+        {
             levels.push(TaskLocality::RackLocal);
         }
         levels.push(TaskLocality::Any);
@@ -449,7 +470,10 @@ impl TaskSetManager {
 
     /// `getLocalityIndex`: the first level `>= locality`.
     fn locality_index(&self, locality: TaskLocality) -> usize {
-        self.levels.iter().position(|&l| l >= locality).unwrap_or(self.levels.len() - 1)
+        self.levels
+            .iter()
+            .position(|&l| l >= locality)
+            .unwrap_or(self.levels.len() - 1)
     }
 
     /// `recomputeLocality` (SPARK-31837: jump to the first newly added level below the
@@ -476,7 +500,6 @@ impl TaskSetManager {
         self.recompute_locality(executors);
     }
 
-
     /// `getAllowedLocalityLevel(now)`: delay scheduling proper (spec §6.4).
     pub fn allowed_locality_level(&mut self, now: u64) -> TaskLocality {
         while self.current_locality_index < self.levels.len() - 1 {
@@ -497,7 +520,10 @@ impl TaskSetManager {
     }
 
     fn more_tasks_at(&mut self, level: TaskLocality) -> bool {
-        let states = TaskStates { copies_running: &self.copies_running, successful: &self.successful };
+        let states = TaskStates {
+            copies_running: &self.copies_running,
+            successful: &self.successful,
+        };
         let p = &mut self.pending;
         match level {
             TaskLocality::ProcessLocal => more_tasks_to_run_in(&mut p.for_executor, &states),
@@ -540,23 +566,41 @@ impl TaskSetManager {
         ctx: &mut SchedulerContext,
     ) -> OfferResponse {
         if self.is_zombie || self.offer_excluded(exec, host) {
-            return OfferResponse { task: None, rejected: false };
+            return OfferResponse {
+                task: None,
+                rejected: false,
+            };
         }
         let mut allowed = max_locality;
         if max_locality != TaskLocality::NoPref {
             allowed = self.allowed_locality_level(now).min(max_locality);
         }
-        let task = self.dequeue_task(exec, host, allowed, &ctx.executors).map(|(index, locality, speculative)| {
-            if self.settings.legacy_locality_reset && max_locality != TaskLocality::NoPref {
-                self.reset_delay_schedule_timer(now, Some(locality));
-            }
-            let task_id = if self.task_set.is_barrier {
-                None
-            } else {
-                Some(self.prepare_launching_task(now, exec, host, index, locality, speculative, ctx))
-            };
-            DequeuedTask { index, locality, speculative, task_id }
-        });
+        let task = self.dequeue_task(exec, host, allowed, &ctx.executors).map(
+            |(index, locality, speculative)| {
+                if self.settings.legacy_locality_reset && max_locality != TaskLocality::NoPref {
+                    self.reset_delay_schedule_timer(now, Some(locality));
+                }
+                let task_id = if self.task_set.is_barrier {
+                    None
+                } else {
+                    Some(self.prepare_launching_task(
+                        now,
+                        exec,
+                        host,
+                        index,
+                        locality,
+                        speculative,
+                        ctx,
+                    ))
+                };
+                DequeuedTask {
+                    index,
+                    locality,
+                    speculative,
+                    task_id,
+                }
+            },
+        );
         let has_pending = !self.pending.all.is_empty() || !self.pending_speculatable.all.is_empty();
         let rejected = task.is_none() && max_locality == TaskLocality::Any && has_pending;
         OfferResponse { task, rejected }
@@ -572,7 +616,10 @@ impl TaskSetManager {
     ) -> Option<(u32, TaskLocality, bool)> {
         self.dequeue_helper(exec, host, allowed, false, executors)
             .map(|(i, l)| (i, l, false))
-            .or_else(|| self.dequeue_helper(exec, host, allowed, true, executors).map(|(i, l)| (i, l, true)))
+            .or_else(|| {
+                self.dequeue_helper(exec, host, allowed, true, executors)
+                    .map(|(i, l)| (i, l, true))
+            })
     }
 
     fn dequeue_helper(
@@ -602,11 +649,14 @@ impl TaskSetManager {
         executors: &ExecutorRegistry,
     ) -> Option<(u32, TaskLocality)> {
         use TaskLocality::*;
-        if let Some(i) = self.dequeue_from(exec, host, speculative, |p| p.for_executor.get_mut(&exec)) {
+        if let Some(i) =
+            self.dequeue_from(exec, host, speculative, |p| p.for_executor.get_mut(&exec))
+        {
             return Some((i, ProcessLocal));
         }
         if TaskLocality::is_allowed(allowed, NodeLocal)
-            && let Some(i) = self.dequeue_from(exec, host, speculative, |p| p.for_host.get_mut(&host))
+            && let Some(i) =
+                self.dequeue_from(exec, host, speculative, |p| p.for_host.get_mut(&host))
         {
             return Some((i, NodeLocal));
         }
@@ -617,7 +667,8 @@ impl TaskSetManager {
         }
         if TaskLocality::is_allowed(allowed, RackLocal)
             && let Some(rack) = executors.rack_of(host)
-            && let Some(i) = self.dequeue_from(exec, host, speculative, |p| p.for_rack.get_mut(&rack))
+            && let Some(i) =
+                self.dequeue_from(exec, host, speculative, |p| p.for_rack.get_mut(&rack))
         {
             return Some((i, RackLocal));
         }
@@ -638,7 +689,11 @@ impl TaskSetManager {
         speculative: bool,
         pick: impl FnOnce(&mut PendingTasksByLocality) -> Option<&mut Vec<u32>>,
     ) -> Option<u32> {
-        let lists = if speculative { &mut self.pending_speculatable } else { &mut self.pending };
+        let lists = if speculative {
+            &mut self.pending_speculatable
+        } else {
+            &mut self.pending
+        };
         let stack = pick(lists)?;
         let mut pos = stack.len();
         while pos > 0 {
@@ -646,7 +701,9 @@ impl TaskSetManager {
             let index = stack[pos];
             let i = index as usize;
             if speculative
-                && self.task_attempts[i].iter().any(|&a| self.infos[a as usize].host == host)
+                && self.task_attempts[i]
+                    .iter()
+                    .any(|&a| self.infos[a as usize].host == host)
             {
                 continue;
             }
@@ -721,12 +778,23 @@ impl TaskSetManager {
     }
 
     /// `handleSuccessfulTask` (spec §6.8).
-    pub fn handle_successful_task(&mut self, now: u64, tid: TaskId, ctx: &mut SchedulerContext) -> SuccessOutcome {
+    pub fn handle_successful_task(
+        &mut self,
+        now: u64,
+        tid: TaskId,
+        ctx: &mut SchedulerContext,
+    ) -> SuccessOutcome {
         let Some(pos) = self.position(tid) else {
-            return SuccessOutcome { ignored: true, ..SuccessOutcome::default() };
+            return SuccessOutcome {
+                ignored: true,
+                ..SuccessOutcome::default()
+            };
         };
         if !self.infos[pos].running() {
-            return SuccessOutcome { ignored: true, ..SuccessOutcome::default() };
+            return SuccessOutcome {
+                ignored: true,
+                ..SuccessOutcome::default()
+            };
         }
         let index = self.infos[pos].index as usize;
         if self.successful[index] && self.killed_by_other_attempt.contains(&tid) {
@@ -734,7 +802,10 @@ impl TaskSetManager {
                 "Finish but did not commit due to another attempt succeeded".to_string(),
             );
             self.handle_failed_task(now, tid, reason, ctx);
-            return SuccessOutcome { converted_to_kill: true, ..SuccessOutcome::default() };
+            return SuccessOutcome {
+                converted_to_kill: true,
+                ..SuccessOutcome::default()
+            };
         }
         self.infos[pos].state = AttemptState::Finished;
         self.infos[pos].finish_time = Some(now);
@@ -749,7 +820,12 @@ impl TaskSetManager {
                 self.is_zombie = true;
             }
         }
-        SuccessOutcome { ignored: false, converted_to_kill: false, first_success, kills }
+        SuccessOutcome {
+            ignored: false,
+            converted_to_kill: false,
+            first_success,
+            kills,
+        }
     }
 
     fn kill_other_attempts(&mut self, index: usize, winner: TaskId) -> Vec<TaskId> {
@@ -772,10 +848,16 @@ impl TaskSetManager {
         ctx: &mut SchedulerContext,
     ) -> FailureOutcome {
         let Some(pos) = self.position(tid) else {
-            return FailureOutcome { ignored: true, ..FailureOutcome::default() };
+            return FailureOutcome {
+                ignored: true,
+                ..FailureOutcome::default()
+            };
         };
         if !self.infos[pos].running() {
-            return FailureOutcome { ignored: true, ..FailureOutcome::default() };
+            return FailureOutcome {
+                ignored: true,
+                ..FailureOutcome::default()
+            };
         }
         self.remove_running_task(tid, &mut ctx.pools);
         self.infos[pos].state = reason.terminal_state();
@@ -798,17 +880,26 @@ impl TaskSetManager {
             if self.num_failures[i] >= self.settings.max_task_failures {
                 let message = format!(
                     "Task {index} in stage {}.{} failed {} times, most recent failure: {reason:?}",
-                    self.task_set.stage_id, self.task_set.stage_attempt, self.settings.max_task_failures
+                    self.task_set.stage_id,
+                    self.task_set.stage_attempt,
+                    self.settings.max_task_failures
                 );
                 self.abort();
-                return FailureOutcome { aborted: Some(message), ..FailureOutcome::default() };
+                return FailureOutcome {
+                    aborted: Some(message),
+                    ..FailureOutcome::default()
+                };
             }
         }
         let requeued = !self.successful[i];
         if requeued {
             self.add_pending_task(index, true, false, &ctx.executors);
         }
-        FailureOutcome { ignored: false, requeued, aborted: None }
+        FailureOutcome {
+            ignored: false,
+            requeued,
+            aborted: None,
+        }
     }
 
     /// `abort`: the stage fails; the TSM becomes a zombie.
@@ -848,7 +939,9 @@ impl TaskSetManager {
         let mut outcomes = Vec::new();
         for tid in self.running_attempts_on(exec) {
             let launching = self.info(tid).is_some_and(|i| i.launching);
-            let reason = TaskFailedReason::ExecutorLostFailure { exit_caused_by_app: exit_caused_by_app && !launching };
+            let reason = TaskFailedReason::ExecutorLostFailure {
+                exit_caused_by_app: exit_caused_by_app && !launching,
+            };
             outcomes.push((tid, self.handle_failed_task(now, tid, reason, ctx)));
         }
         self.recompute_locality(&ctx.executors);
@@ -867,13 +960,33 @@ impl TaskSetManager {
 
     /// Records a barrier task chosen for an offer; it launches only if all tasks find a slot
     /// in the same round.
-    pub(crate) fn record_barrier_pending(&mut self, index: u32, exec: ExecId, host: HostId, locality: TaskLocality, offer_index: usize, cores: u32) {
-        self.barrier_pending.insert(index, BarrierPendingLaunch { executor: exec, host, locality, offer_index, cores });
+    pub(crate) fn record_barrier_pending(
+        &mut self,
+        index: u32,
+        exec: ExecId,
+        host: HostId,
+        locality: TaskLocality,
+        offer_index: usize,
+        cores: u32,
+    ) {
+        self.barrier_pending.insert(
+            index,
+            BarrierPendingLaunch {
+                executor: exec,
+                host,
+                locality,
+                offer_index,
+                cores,
+            },
+        );
     }
 
     /// The barrier tasks recorded this round, by index: (index, offer index, cores).
     pub(crate) fn barrier_pending(&self) -> Vec<(u32, usize, u32)> {
-        self.barrier_pending.iter().map(|(&i, b)| (i, b.offer_index, b.cores)).collect()
+        self.barrier_pending
+            .iter()
+            .map(|(&i, b)| (i, b.offer_index, b.cores))
+            .collect()
     }
 
     /// Reverts a partial barrier placement: every recorded task goes back on the stacks.
@@ -886,12 +999,17 @@ impl TaskSetManager {
     }
 
     /// Launches every recorded barrier task at one launch time; returns (offer index, task id).
-    pub(crate) fn launch_barrier_pending(&mut self, now: u64, ctx: &mut SchedulerContext) -> Vec<(usize, TaskId, u32, TaskLocality)> {
+    pub(crate) fn launch_barrier_pending(
+        &mut self,
+        now: u64,
+        ctx: &mut SchedulerContext,
+    ) -> Vec<(usize, TaskId, u32, TaskLocality)> {
         let pending = std::mem::take(&mut self.barrier_pending);
         pending
             .into_iter()
             .map(|(index, b)| {
-                let tid = self.prepare_launching_task(now, b.executor, b.host, index, b.locality, false, ctx);
+                let tid = self
+                    .prepare_launching_task(now, b.executor, b.host, index, b.locality, false, ctx);
                 (b.offer_index, tid, index, b.locality)
             })
             .collect()

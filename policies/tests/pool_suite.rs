@@ -4,13 +4,18 @@
 
 use policies::offer_shuffle::OfferShuffle;
 use policies::pool::{PoolTree, Schedulable};
-use policies::scheduling_mode::{SchedulingMode, SchedulingModeError};
 use policies::schedulable_builder::PoolDef;
+use policies::scheduling_mode::{SchedulingMode, SchedulingModeError};
 use policies::task_scheduler_impl::{SchedulerSettings, TaskSchedulerImpl};
 use policies::task_set_manager::TaskSet;
 
 fn scheduler(mode: SchedulingMode, pools: &[PoolDef<'_>]) -> TaskSchedulerImpl {
-    TaskSchedulerImpl::new(SchedulerSettings::default(), mode, pools, OfferShuffle::Identity)
+    TaskSchedulerImpl::new(
+        SchedulerSettings::default(),
+        mode,
+        pools,
+        OfferShuffle::Identity,
+    )
 }
 
 fn submit(s: &mut TaskSchedulerImpl, stage: u32, tasks: usize, pool: Option<&str>) {
@@ -73,7 +78,16 @@ fn pool_suite_nested_pool_test() {
     pools.add_pool(p0, "01", SchedulingMode::Fair, 1, 1);
     pools.add_pool(p1, "10", SchedulingMode::Fair, 2, 2);
     pools.add_pool(p1, "11", SchedulingMode::Fair, 2, 1);
-    for (stage, pool) in [(0, "00"), (1, "00"), (2, "01"), (3, "01"), (4, "10"), (5, "10"), (6, "11"), (7, "11")] {
+    for (stage, pool) in [
+        (0, "00"),
+        (1, "00"),
+        (2, "01"),
+        (3, "01"),
+        (4, "10"),
+        (5, "10"),
+        (6, "11"),
+        (7, "11"),
+    ] {
         submit(&mut s, stage, 5, Some(pool));
     }
     assert_eq!(steps(&mut s, 4), vec![0, 4, 6, 2]);
@@ -87,7 +101,11 @@ fn pool_suite_fifo_scheduler_uses_root_pool_and_not_spark_scheduler_pool_propert
     assert!(s.pools().pool_by_name("testPool").is_none());
     let root = s.pools().pool(PoolTree::ROOT);
     assert_eq!(root.children().len(), 2);
-    assert!(root.children().iter().all(|c| matches!(c, Schedulable::TaskSet(_))));
+    assert!(
+        root.children()
+            .iter()
+            .all(|c| matches!(c, Schedulable::TaskSet(_)))
+    );
 }
 
 #[test]
@@ -101,27 +119,38 @@ fn pool_suite_fair_scheduler_uses_default_pool_when_spark_scheduler_pool_propert
 }
 
 #[test]
-fn pool_suite_fair_scheduler_creates_a_new_pool_when_spark_scheduler_pool_property_points_to_a_non_existent_pool() {
+fn pool_suite_fair_scheduler_creates_a_new_pool_when_spark_scheduler_pool_property_points_to_a_non_existent_pool()
+ {
     let mut s = scheduler(SchedulingMode::Fair, &TEST_RESOURCE_POOLS);
     assert!(s.pools().pool_by_name("testPool").is_none());
     let (tsm, placement) = s.submit_tasks(0, TaskSet::no_prefs(0, 0, 0, 1), Some("testPool"));
     assert_eq!(placement.created_pool.as_deref(), Some("testPool"));
     let id = s.pools().pool_by_name("testPool").unwrap();
     let pool = s.pools().pool(id);
-    assert_eq!((pool.min_share, pool.weight, pool.mode), (0, 1, SchedulingMode::Fifo));
+    assert_eq!(
+        (pool.min_share, pool.weight, pool.mode),
+        (0, 1, SchedulingMode::Fifo)
+    );
     assert_eq!(pool.children(), &[Schedulable::TaskSet(tsm)]);
 }
 
 #[test]
 fn pool_suite_pool_should_throw_illegal_argument_exception_when_scheduling_mode_is_not_supported() {
-    assert_eq!(SchedulingMode::parse_conf_value("NONE"), Err(SchedulingModeError::NoneNotSupported));
+    assert_eq!(
+        SchedulingMode::parse_conf_value("NONE"),
+        Err(SchedulingModeError::NoneNotSupported)
+    );
 }
 
 #[test]
 fn duplicate_pool_names_send_jobs_to_the_later_pool() {
     let mut s = scheduler(
         SchedulingMode::Fair,
-        &[("dup", SchedulingMode::Fifo, 0, 1), ("dup", SchedulingMode::Fair, 0, 2), ("default", SchedulingMode::Fifo, 0, 1)],
+        &[
+            ("dup", SchedulingMode::Fifo, 0, 1),
+            ("dup", SchedulingMode::Fair, 0, 2),
+            ("default", SchedulingMode::Fifo, 0, 1),
+        ],
     );
     let (tsm, _) = s.submit_tasks(0, TaskSet::no_prefs(0, 0, 0, 1), Some("dup"));
     let id = s.pools().pool_by_name("dup").unwrap();

@@ -57,14 +57,20 @@ impl Fake {
     }
 
     pub fn ids(&mut self, exec: &str, host: &str) -> (ExecId, HostId) {
-        (self.ctx.executors.executor(exec), self.ctx.executors.host(host))
+        (
+            self.ctx.executors.executor(exec),
+            self.ctx.executors.host(host),
+        )
     }
 
     pub fn location(&mut self, loc: Loc) -> TaskLocation {
         let r = &mut self.ctx.executors;
         match loc {
             Loc::H(h) => TaskLocation::Host(r.host(h)),
-            Loc::E(h, e) => TaskLocation::ExecutorCache { host: r.host(h), executor: r.executor(e) },
+            Loc::E(h, e) => TaskLocation::ExecutorCache {
+                host: r.host(h),
+                executor: r.executor(e),
+            },
             Loc::C(h) => TaskLocation::HdfsCache(r.host(h)),
         }
     }
@@ -72,7 +78,10 @@ impl Fake {
     /// `FakeTask.createTaskSet(n, prefs…)`: stage 0, attempt 0, priority 0.
     pub fn task_set(&mut self, prefs: &[&[Loc]]) -> TaskSet {
         TaskSet {
-            preferred_locations: prefs.iter().map(|p| p.iter().map(|&l| self.location(l)).collect()).collect(),
+            preferred_locations: prefs
+                .iter()
+                .map(|p| p.iter().map(|&l| self.location(l)).collect())
+                .collect(),
             ..TaskSet::default()
         }
     }
@@ -83,9 +92,18 @@ impl Fake {
     }
 
     /// A direct `TSM.resourceOffer` call; returns the launched task index.
-    pub fn offer(&mut self, tsm: &mut TaskSetManager, now: u64, exec: &str, host: &str, level: TaskLocality) -> Option<u32> {
+    pub fn offer(
+        &mut self,
+        tsm: &mut TaskSetManager,
+        now: u64,
+        exec: &str,
+        host: &str,
+        level: TaskLocality,
+    ) -> Option<u32> {
         let (e, h) = self.ids(exec, host);
-        tsm.resource_offer(now, e, h, level, &mut self.ctx).task.map(|t| t.index)
+        tsm.resource_offer(now, e, h, level, &mut self.ctx)
+            .task
+            .map(|t| t.index)
     }
 
     /// The last launched attempt's task id.

@@ -1,1 +1,0 @@
-//! Typed Spark configuration (being written).

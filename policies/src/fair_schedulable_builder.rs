@@ -1,1 +1,0 @@
-//! `fairscheduler.xml` pool building (being written).

@@ -3,5 +3,6 @@
 
 pub mod eventlog;
 pub mod model;
+pub mod rng;
 pub mod scenario;
 pub mod synthetic;

@@ -189,19 +189,38 @@ impl PoolTree {
         self.append_sorted(Self::ROOT, leaves, out);
     }
 
+    /// Spark sorts every child and filters task sets afterwards. Dropping what contributes
+    /// nothing *before* the sort — non-schedulable task sets, and pools with no schedulable
+    /// task set below them — gives the same sequence: a stable sort under a consistent
+    /// comparator keeps the relative order of the remaining children. It saves most of the
+    /// comparisons when many pools are idle.
     fn append_sorted(&self, pool: PoolId, leaves: &impl TaskSetLeaves, out: &mut Vec<TsmId>) {
         let p = &self.pools[pool.0 as usize];
-        let mut children = p.children.clone();
+        let mut parts: Vec<(Schedulable, Vec<TsmId>)> = Vec::new();
+        for &child in &p.children {
+            match child {
+                Schedulable::TaskSet(t) if leaves.is_schedulable(t) => parts.push((child, Vec::new())),
+                Schedulable::TaskSet(_) => {}
+                Schedulable::Pool(id) => {
+                    let mut below = Vec::new();
+                    self.append_sorted(id, leaves, &mut below);
+                    if !below.is_empty() {
+                        parts.push((child, below));
+                    }
+                }
+            }
+        }
         let key = |c: &Schedulable| match c {
             Schedulable::Pool(id) => self.pools[id.0 as usize].key(),
             Schedulable::TaskSet(t) => leaves.key(*t),
         };
-        children.sort_by(|a, b| ordering(p.mode, &key(a), &key(b)));
-        for child in children {
+        if parts.len() > 1 {
+            parts.sort_by(|a, b| ordering(p.mode, &key(&a.0), &key(&b.0)));
+        }
+        for (child, below) in parts {
             match child {
-                Schedulable::Pool(id) => self.append_sorted(id, leaves, out),
-                Schedulable::TaskSet(t) if leaves.is_schedulable(t) => out.push(t),
-                Schedulable::TaskSet(_) => {}
+                Schedulable::TaskSet(t) => out.push(t),
+                Schedulable::Pool(_) => out.extend(below),
             }
         }
     }

@@ -829,6 +829,9 @@ impl TaskSetManager {
     }
 
     fn kill_other_attempts(&mut self, index: usize, winner: TaskId) -> Vec<TaskId> {
+        if self.task_attempts[index].len() < 2 {
+            return Vec::new();
+        }
         let others: Vec<TaskId> = self.task_attempts[index]
             .iter()
             .map(|&a| &self.infos[a as usize])

@@ -1,1 +1,9 @@
-fn main() {}
+//! `sparksim`: simulate Apache Spark's task scheduling offline.
+
+use std::process::ExitCode;
+
+mod cli;
+
+fn main() -> ExitCode {
+    cli::main()
+}

@@ -6,13 +6,18 @@
 //! come from the allocation file if one is set (`spark.scheduler.allocation.file`), else from
 //! the workload's pool list (as if it were the file), else Spark's no-file rule.
 
+use crate::cluster::workers::{
+    DEFAULT_WORKER_CORES, DEFAULT_WORKER_MEMORY_MB, WORKER_CORES_KEY, WORKER_MEMORY_KEY,
+    WORKERS_KEY,
+};
 use crate::cluster::{ExecutorConf, ExecutorLayout, Master, WorkerSpec};
-use crate::cluster::workers::{DEFAULT_WORKER_CORES, DEFAULT_WORKER_MEMORY_MB, WORKER_CORES_KEY, WORKER_MEMORY_KEY, WORKERS_KEY};
 use crate::knobs::{KNOBS, SimKnobs};
 use crate::simulation::SimSetup;
-use policies::conf::{ConfError, ConfSource, SparkConf};
-use policies::fair_schedulable_builder::{AllocationSource, BuiltPools, PoolFileError, build_pools};
 use policies::conf::LocalityWaitLevel;
+use policies::conf::{ConfError, ConfSource, SparkConf};
+use policies::fair_schedulable_builder::{
+    AllocationSource, BuiltPools, PoolFileError, build_pools,
+};
 use policies::scheduling_mode::SchedulingMode;
 use policies::task_scheduler_impl::SchedulerSettings;
 use policies::task_set_manager::TsmSettings;
@@ -21,7 +26,12 @@ use workloads::model::Workload;
 /// Keys the simulator reads besides Spark's own.
 pub fn sim_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = KNOBS.iter().map(|k| k.0).collect();
-    keys.extend([WORKERS_KEY, WORKER_CORES_KEY, WORKER_MEMORY_KEY, "sparksim.seed"]);
+    keys.extend([
+        WORKERS_KEY,
+        WORKER_CORES_KEY,
+        WORKER_MEMORY_KEY,
+        "sparksim.seed",
+    ]);
     keys
 }
 
@@ -81,11 +91,19 @@ fn workers(conf: &SparkConf, workload: &Workload) -> Result<Vec<WorkerSpec>, Con
         return Ok(cluster
             .workers
             .iter()
-            .map(|w| WorkerSpec { host: w.host.clone(), cores: w.cores, memory_mb: w.memory_mb.unwrap_or(DEFAULT_WORKER_MEMORY_MB) })
+            .map(|w| WorkerSpec {
+                host: w.host.clone(),
+                cores: w.cores,
+                memory_mb: w.memory_mb.unwrap_or(DEFAULT_WORKER_MEMORY_MB),
+            })
             .collect());
     }
-    let Some(count) = conf.get_u32(WORKERS_KEY)? else { return Ok(Vec::new()) };
-    let cores = conf.get_u32(WORKER_CORES_KEY)?.unwrap_or(DEFAULT_WORKER_CORES);
+    let Some(count) = conf.get_u32(WORKERS_KEY)? else {
+        return Ok(Vec::new());
+    };
+    let cores = conf
+        .get_u32(WORKER_CORES_KEY)?
+        .unwrap_or(DEFAULT_WORKER_CORES);
     let memory_mb = conf
         .get_size_as(WORKER_MEMORY_KEY, policies::conf::ByteUnit::MiB)?
         .map_or(DEFAULT_WORKER_MEMORY_MB, |m| m.max(0) as u64);
@@ -93,12 +111,17 @@ fn workers(conf: &SparkConf, workload: &Workload) -> Result<Vec<WorkerSpec>, Con
 }
 
 /// The executors the application starts with.
-pub fn executor_layout(conf: &SparkConf, workload: &Workload) -> Result<ExecutorLayout, SetupError> {
+pub fn executor_layout(
+    conf: &SparkConf,
+    workload: &Workload,
+) -> Result<ExecutorLayout, SetupError> {
     let text = conf.master().ok_or(SetupError::NoMaster)?;
-    let master: Master = text.parse().map_err(|e: crate::cluster::MasterUrlError| SetupError::Master {
-        value: text.to_string(),
-        message: e.to_string(),
-    })?;
+    let master: Master =
+        text.parse()
+            .map_err(|e: crate::cluster::MasterUrlError| SetupError::Master {
+                value: text.to_string(),
+                message: e.to_string(),
+            })?;
     let executor_conf = ExecutorConf {
         cores_max: conf.cores_max()?,
         executor_cores: conf.executor_cores()?,
@@ -119,7 +142,10 @@ pub fn knobs(conf: &SparkConf) -> Result<SimKnobs, ConfError> {
 }
 
 /// The scheduler's settings; `maxTaskFailures` is 1 in local mode (or F in `local[N,F]`).
-pub fn scheduler_settings(conf: &SparkConf, layout: &ExecutorLayout) -> Result<SchedulerSettings, ConfError> {
+pub fn scheduler_settings(
+    conf: &SparkConf,
+    layout: &ExecutorLayout,
+) -> Result<SchedulerSettings, ConfError> {
     let max_task_failures = match (layout.is_local, layout.local_max_failures) {
         (true, f) => f.unwrap_or(1),
         (false, _) => conf.task_max_failures()?,
@@ -131,19 +157,26 @@ pub fn scheduler_settings(conf: &SparkConf, layout: &ExecutorLayout) -> Result<S
         locality_wait_rack_ms: conf.locality_wait_ms(LocalityWaitLevel::Rack)?,
         legacy_locality_reset: conf.legacy_locality_reset()?,
     };
-    Ok(SchedulerSettings { task_cpus: conf.task_cpus()?, tsm })
+    Ok(SchedulerSettings {
+        task_cpus: conf.task_cpus()?,
+        tsm,
+    })
 }
 
 /// The pools Spark builds: from the allocation file if `spark.scheduler.allocation.file` is
-/// set; else from the workload's pool list, read by Spark's own rules as if it were that
-/// file (so `default` is added when missing); else Spark's rule for no file.
+/// set; else (FAIR mode) from the workload's pool list, read by Spark's own rules as if it
+/// were that file (so `default` is added when missing); else Spark's rule for no file.
 pub fn resolve_pools(conf: &SparkConf, workload: &Workload) -> Result<BuiltPools, SetupError> {
     let mode = conf.scheduler_mode()?;
     let version = conf.version()?;
     let source = if let Some(file) = conf.allocation_file() {
         Some(AllocationSource::Configured(file.to_string()))
-    } else if !workload.pools.is_empty() {
-        Some(AllocationSource::Inline { name: format!("the pools of {}", workload.name), xml: pools_as_xml(workload) })
+    } else if !workload.pools.is_empty() && mode == policies::scheduling_mode::SchedulingMode::Fair
+    {
+        Some(AllocationSource::Inline {
+            name: format!("the pools of {}", workload.name),
+            xml: pools_as_xml(workload),
+        })
     } else {
         None
     };
@@ -167,7 +200,10 @@ fn pools_as_xml(workload: &Workload) -> String {
 }
 
 fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A run ready to simulate, and what the user should be told about its configuration.
@@ -180,12 +216,23 @@ pub struct Prepared {
 /// Validates the configuration (unknown keys warned, invalid values rejected) and builds the
 /// run's setup. `conf` must already hold the workload's values (see [`apply_workload_conf`]).
 pub fn prepare(conf: &SparkConf, workload: &Workload, seed: u64) -> Result<Prepared, SetupError> {
-    let mut warnings: Vec<String> = conf.validate(&sim_keys())?.iter().map(|w| w.to_string()).collect();
+    let mut warnings: Vec<String> = conf
+        .validate(&sim_keys())?
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
     let pools = resolve_pools(conf, workload)?;
     warnings.extend(pools.warnings.iter().map(|w| w.to_string()));
-    let defs = pools.pool_defs().map(|(n, m, s, w)| (n.to_string(), m, s, w)).collect();
+    let defs = pools
+        .pool_defs()
+        .map(|(n, m, s, w)| (n.to_string(), m, s, w))
+        .collect();
     let setup = build_setup(conf, workload, defs, seed)?;
-    Ok(Prepared { setup, pools, warnings })
+    Ok(Prepared {
+        setup,
+        pools,
+        warnings,
+    })
 }
 
 /// Everything but the pools, which the caller resolves (they may need the allocation file).

@@ -1,0 +1,132 @@
+//! `sparksim compare`: the same workload under several configurations — by default FIFO
+//! against FAIR — side by side, with each run's files under `DIR/<label>/`.
+
+use crate::cli::common::{
+    RunResult, SparkArgs, WorkloadArgs, build_conf, load_workload, print_warnings, simulate,
+};
+use crate::cli::run::{run_info, write_outputs};
+use anyhow::{Context, Result};
+use policies::conf::ConfSource;
+use policies::scheduling_mode::SchedulingMode;
+use reports::compare;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use workloads::model::Workload;
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+    #[command(flatten)]
+    pub spark: SparkArgs,
+    /// Scheduler modes to compare, in order; the first is the baseline of the ratios.
+    #[arg(long, value_delimiter = ',', default_value = "FIFO,FAIR")]
+    pub modes: Vec<String>,
+    /// Write each run's files into DIR/<mode>/ and the comparison into DIR/comparison.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// One labelled configuration of a comparison.
+pub struct Variant {
+    pub label: String,
+    pub overrides: Vec<(String, String)>,
+}
+
+/// The variants `--modes` asks for.
+pub fn mode_variants(modes: &[String]) -> Result<Vec<Variant>> {
+    modes
+        .iter()
+        .map(|m| {
+            let mode = SchedulingMode::parse_conf_value(m.trim())
+                .with_context(|| format!("--modes {m}"))?;
+            Ok(Variant {
+                label: mode.to_string(),
+                overrides: vec![("spark.scheduler.mode".into(), mode.to_string())],
+            })
+        })
+        .collect()
+}
+
+/// Runs every variant of the workload.
+pub fn run_variants(
+    workload: &Workload,
+    spark: &SparkArgs,
+    variants: &[Variant],
+) -> Result<Vec<(String, RunResult)>> {
+    variants
+        .iter()
+        .map(|v| {
+            let (mut conf, warnings) = build_conf(spark, workload)?;
+            print_warnings(&warnings);
+            for (k, val) in &v.overrides {
+                conf.set(k.clone(), val.clone(), ConfSource::CommandLine);
+            }
+            let result = simulate(conf, workload, spark.seed)
+                .with_context(|| format!("the {} run", v.label))?;
+            Ok((v.label.clone(), result))
+        })
+        .collect()
+}
+
+pub fn run(args: CompareArgs) -> Result<ExitCode> {
+    let (workload, warnings) = load_workload(&args.workload, args.spark.seed)?;
+    print_warnings(&warnings);
+    let variants = mode_variants(&args.modes)?;
+    let runs = run_variants(&workload, &args.spark, &variants)?;
+    print_comparison(&workload, &runs);
+    if let Some(dir) = &args.out {
+        write_comparison(dir, &workload, args.spark.seed, &runs)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The side-by-side tables.
+pub fn print_comparison(workload: &Workload, runs: &[(String, RunResult)]) {
+    let labelled: Vec<(&str, &sim::records::SimOutput)> =
+        runs.iter().map(|(l, r)| (l.as_str(), &r.output)).collect();
+    let comparison = compare(&labelled);
+    println!(
+        "{}: {} jobs, {} tasks\n",
+        workload.name,
+        workload.jobs.len(),
+        workload.total_tasks()
+    );
+    println!("{}", comparison.pool_table());
+    if workload.jobs.len() <= 40 {
+        println!("{}", comparison.job_table());
+    }
+    for (label, r) in runs {
+        let mut w = r.prepared_warnings.clone();
+        w.extend(r.output.warnings.iter().cloned());
+        w.sort();
+        w.dedup();
+        for line in w {
+            eprintln!("warning ({label}): {line}");
+        }
+    }
+}
+
+/// Every run's files under `DIR/<label>/`, and `DIR/comparison.json`.
+pub fn write_comparison(
+    dir: &std::path::Path,
+    workload: &Workload,
+    seed: u64,
+    runs: &[(String, RunResult)],
+) -> Result<()> {
+    for (label, r) in runs {
+        write_outputs(
+            &dir.join(label),
+            &r.output,
+            &run_info(&r.conf, workload, seed),
+        )?;
+    }
+    let labelled: Vec<(&str, &sim::records::SimOutput)> =
+        runs.iter().map(|(l, r)| (l.as_str(), &r.output)).collect();
+    let path = dir.join("comparison.json");
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    compare(&labelled).write_json(std::io::BufWriter::new(file))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! The command line: Spark's vocabulary (`--master`, `--conf`, `--properties-file`,
+//! `--allocation-file`), one module per subcommand. Errors are printed with their causes
+//! and exit with status 2 for bad input, 1 for other failures.
+
+mod common;
+mod compare;
+mod demo;
+mod generate;
+mod pools;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Simulate Apache Spark's scheduling (FIFO/FAIR pools, speculation, dynamic allocation)
+/// and compare scheduling policies offline.
+#[derive(Parser, Debug)]
+#[command(name = "sparksim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a workload under one configuration; print the per-pool table.
+    Run(run::RunArgs),
+    /// Simulate a workload under several scheduler modes (default FIFO,FAIR) side by side.
+    Compare(compare::CompareArgs),
+    /// The built-in example: a long batch job and short interactive jobs, FIFO vs FAIR.
+    Demo(demo::DemoArgs),
+    /// Print the effective pool tree Spark builds from a fairscheduler.xml.
+    Pools(pools::PoolsArgs),
+    /// Draw a workload from a synthetic TOML spec and write it as a scenario file.
+    Generate(generate::GenerateArgs),
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Pools(args) => pools::run(args),
+        Command::Generate(args) => generate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -199,7 +199,9 @@ impl PoolTree {
         let mut parts: Vec<(Schedulable, Vec<TsmId>)> = Vec::new();
         for &child in &p.children {
             match child {
-                Schedulable::TaskSet(t) if leaves.is_schedulable(t) => parts.push((child, Vec::new())),
+                Schedulable::TaskSet(t) if leaves.is_schedulable(t) => {
+                    parts.push((child, Vec::new()))
+                }
                 Schedulable::TaskSet(_) => {}
                 Schedulable::Pool(id) => {
                     let mut below = Vec::new();

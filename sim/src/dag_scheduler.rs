@@ -76,7 +76,11 @@ pub struct DagScheduler {
 impl DagScheduler {
     /// A scheduler for a workload of `num_jobs` jobs.
     pub fn new(num_jobs: usize) -> Self {
-        DagScheduler { next_job_id: 0, jobs: vec![None; num_jobs], stages: Vec::new() }
+        DagScheduler {
+            next_job_id: 0,
+            jobs: vec![None; num_jobs],
+            stages: Vec::new(),
+        }
     }
 
     /// The job submitted for workload job `index`, if any.
@@ -114,10 +118,17 @@ impl DagScheduler {
             });
         }
         let stage_ids: Vec<u32> = (base..base + job.stages.len() as u32).collect();
-        let sinks: Vec<u32> =
-            stage_ids.iter().copied().filter(|&s| self.stages[s as usize].children.is_empty()).collect();
-        self.jobs[index] =
-            Some(ActiveJob { job_id, stage_ids, unfinished_sinks: sinks.len(), outcome: JobOutcome::Running });
+        let sinks: Vec<u32> = stage_ids
+            .iter()
+            .copied()
+            .filter(|&s| self.stages[s as usize].children.is_empty())
+            .collect();
+        self.jobs[index] = Some(ActiveJob {
+            job_id,
+            stage_ids,
+            unfinished_sinks: sinks.len(),
+            outcome: JobOutcome::Running,
+        });
         let mut ready = Vec::new();
         for s in sinks {
             self.submit_stage(s, &mut ready);
@@ -174,7 +185,10 @@ impl DagScheduler {
         let job = stage.job;
         let mut children = stage.children.clone();
         children.sort_unstable();
-        let mut progress = Progress { stage_finished: true, ..Progress::default() };
+        let mut progress = Progress {
+            stage_finished: true,
+            ..Progress::default()
+        };
         for child in children {
             if self.stages[child as usize].status == StageStatus::Waiting {
                 self.stages[child as usize].status = StageStatus::Created;
@@ -182,7 +196,9 @@ impl DagScheduler {
             }
         }
         if self.stages[stage_id as usize].children.is_empty() {
-            let active = self.jobs[job].as_mut().expect("a stage's job was submitted");
+            let active = self.jobs[job]
+                .as_mut()
+                .expect("a stage's job was submitted");
             active.unfinished_sinks -= 1;
             if active.unfinished_sinks == 0 && active.outcome == JobOutcome::Running {
                 active.outcome = JobOutcome::Succeeded;
@@ -206,7 +222,13 @@ impl DagScheduler {
             .stage_ids
             .iter()
             .copied()
-            .filter(|&s| s != stage_id && !matches!(self.stages[s as usize].status, StageStatus::Finished | StageStatus::Failed))
+            .filter(|&s| {
+                s != stage_id
+                    && !matches!(
+                        self.stages[s as usize].status,
+                        StageStatus::Finished | StageStatus::Failed
+                    )
+            })
             .collect();
         for &s in &others {
             self.stages[s as usize].status = StageStatus::Failed;
@@ -221,11 +243,19 @@ mod tests {
     use workloads::model::Stage;
 
     fn stage(parents: Vec<usize>, n: usize) -> Stage {
-        Stage { parents, task_durations_ms: vec![10; n], ..Stage::default() }
+        Stage {
+            parents,
+            task_durations_ms: vec![10; n],
+            ..Stage::default()
+        }
     }
 
     fn job(stages: Vec<Stage>) -> Job {
-        Job { name: "j".into(), stages, ..Job::default() }
+        Job {
+            name: "j".into(),
+            stages,
+            ..Job::default()
+        }
     }
 
     #[test]
@@ -245,7 +275,12 @@ mod tests {
     fn diamond_waits_for_both_parents_and_ids_continue_across_jobs() {
         let mut dag = DagScheduler::new(2);
         dag.submit_job(0, &job(vec![stage(vec![], 1)]));
-        let diamond = job(vec![stage(vec![], 1), stage(vec![0], 1), stage(vec![0], 1), stage(vec![1, 2], 1)]);
+        let diamond = job(vec![
+            stage(vec![], 1),
+            stage(vec![0], 1),
+            stage(vec![0], 1),
+            stage(vec![1, 2], 1),
+        ]);
         let (job_id, ready) = dag.submit_job(1, &diamond);
         assert_eq!((job_id, ready), (1, vec![1]));
         assert_eq!(dag.task_succeeded(1, 0).ready, vec![2, 3]);

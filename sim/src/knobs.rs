@@ -17,15 +17,51 @@
 
 /// Every knob with its default, its meaning and its unit.
 pub const KNOBS: &[(&str, u64, &str)] = &[
-    ("sparksim.job.submitLatency", 20, "ms from a job's submit offset to its JobStart"),
-    ("sparksim.job.chainLatency", 16, "ms from a predecessor's JobEnd to a chained job's JobStart (plus the gap)"),
-    ("sparksim.dag.jobStartLatency", 23, "ms from JobStart to the first task set's submission"),
-    ("sparksim.dag.stageSubmitLatency", 15, "ms from a parent stage's end to its child's task set"),
-    ("sparksim.dag.jobEndLatency", 5, "ms from the last task's slot freed to JobEnd"),
-    ("sparksim.task.launchOverhead", 25, "ms a task holds its slot beyond its duration"),
-    ("sparksim.task.concurrentLaunchOverhead", 5, "extra ms per other launch on the same host within ±window"),
-    ("sparksim.task.concurrentLaunchWindow", 15, "ms on either side of a launch in which other launches count"),
-    ("sparksim.task.killLatency", 50, "ms from a kill request to the attempt's KILLED status"),
+    (
+        "sparksim.job.submitLatency",
+        20,
+        "ms from a job's submit offset to its JobStart",
+    ),
+    (
+        "sparksim.job.chainLatency",
+        16,
+        "ms from a predecessor's JobEnd to a chained job's JobStart (plus the gap)",
+    ),
+    (
+        "sparksim.dag.jobStartLatency",
+        23,
+        "ms from JobStart to the first task set's submission",
+    ),
+    (
+        "sparksim.dag.stageSubmitLatency",
+        15,
+        "ms from a parent stage's end to its child's task set",
+    ),
+    (
+        "sparksim.dag.jobEndLatency",
+        5,
+        "ms from the last task's slot freed to JobEnd",
+    ),
+    (
+        "sparksim.task.launchOverhead",
+        25,
+        "ms a task holds its slot beyond its duration",
+    ),
+    (
+        "sparksim.task.concurrentLaunchOverhead",
+        5,
+        "extra ms per other launch on the same host within ±window",
+    ),
+    (
+        "sparksim.task.concurrentLaunchWindow",
+        15,
+        "ms on either side of a launch in which other launches count",
+    ),
+    (
+        "sparksim.task.killLatency",
+        50,
+        "ms from a kill request to the attempt's KILLED status",
+    ),
 ];
 
 /// The knobs' values.
@@ -50,7 +86,9 @@ impl Default for SimKnobs {
 
 impl SimKnobs {
     /// Reads each knob through `lookup` (key → value in ms), falling back to the default.
-    pub fn from_lookup<E>(mut lookup: impl FnMut(&str) -> Option<Result<u64, E>>) -> Result<Self, E> {
+    pub fn from_lookup<E>(
+        mut lookup: impl FnMut(&str) -> Option<Result<u64, E>>,
+    ) -> Result<Self, E> {
         let mut v = |key: &str| -> Result<u64, E> {
             let default = KNOBS.iter().find(|k| k.0 == key).map(|k| k.1).unwrap_or(0);
             lookup(key).unwrap_or(Ok(default))

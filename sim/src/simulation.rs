@@ -22,7 +22,9 @@ use policies::executors::{ExecId, HostId};
 use policies::locality::TaskLocation;
 use policies::offer_shuffle::OfferShuffle;
 use policies::scheduling_mode::SchedulingMode;
-use policies::task_scheduler_impl::{SchedulerSettings, TaskLaunch, TaskSchedulerImpl, WorkerOffer};
+use policies::task_scheduler_impl::{
+    SchedulerSettings, TaskLaunch, TaskSchedulerImpl, WorkerOffer,
+};
 use policies::task_set_manager::{TaskFailedReason, TaskId, TaskSet, TsmId};
 use std::collections::VecDeque;
 use workloads::model::Workload;
@@ -97,9 +99,20 @@ pub struct Simulation<'w> {
 impl<'w> Simulation<'w> {
     /// Prepares a run; the workload must have been validated.
     pub fn new(workload: &'w Workload, setup: SimSetup) -> Self {
-        let pool_defs: Vec<_> = setup.pools.iter().map(|(n, m, s, w)| (n.as_str(), *m, *s, *w)).collect();
-        let shuffle = setup.shuffle_seed.map_or(OfferShuffle::Identity, OfferShuffle::seeded);
-        let mut scheduler = TaskSchedulerImpl::new(setup.scheduler.clone(), setup.root_mode, &pool_defs, shuffle);
+        let pool_defs: Vec<_> = setup
+            .pools
+            .iter()
+            .map(|(n, m, s, w)| (n.as_str(), *m, *s, *w))
+            .collect();
+        let shuffle = setup
+            .shuffle_seed
+            .map_or(OfferShuffle::Identity, OfferShuffle::seeded);
+        let mut scheduler = TaskSchedulerImpl::new(
+            setup.scheduler.clone(),
+            setup.root_mode,
+            &pool_defs,
+            shuffle,
+        );
         let executors = register_executors(&mut scheduler, &setup.executors);
         let mut executor_of = Vec::new();
         for (i, e) in executors.iter().enumerate() {
@@ -113,7 +126,11 @@ impl<'w> Simulation<'w> {
                 successors[after.job].push(j);
             }
         }
-        let hosts = executors.iter().map(|e| e.host.0 as usize + 1).max().unwrap_or(0);
+        let hosts = executors
+            .iter()
+            .map(|e| e.host.0 as usize + 1)
+            .max()
+            .unwrap_or(0);
         let mut sim = Simulation {
             workload,
             scheduler,
@@ -134,26 +151,41 @@ impl<'w> Simulation<'w> {
     }
 
     fn init_records(&mut self) {
-        self.out.jobs = self.workload.jobs.iter().map(|job| JobRecord {
-            job_id: None,
-            name: job.name.clone(),
-            pool: job.pool.clone().unwrap_or_else(|| "default".to_string()),
-            submit_ms: None,
-            first_launch_ms: None,
-            end_ms: None,
-            tasks: job.num_tasks(),
-            status: JobStatus::NotRun,
-            failure: None,
-            stage_ids: Vec::new(),
-        }).collect();
-        self.out.executors = self.setup.executors.iter().map(|e| ExecutorRecord {
-            executor_id: e.id.clone(),
-            host: e.host.clone(),
-            cores: e.cores,
-            added_ms: 0,
-            removed_ms: None,
-        }).collect();
-        self.out.slots = self.setup.executors.iter().map(|e| e.cores / self.setup.scheduler.task_cpus.max(1)).sum();
+        self.out.jobs = self
+            .workload
+            .jobs
+            .iter()
+            .map(|job| JobRecord {
+                job_id: None,
+                name: job.name.clone(),
+                pool: job.pool.clone().unwrap_or_else(|| "default".to_string()),
+                submit_ms: None,
+                first_launch_ms: None,
+                end_ms: None,
+                tasks: job.num_tasks(),
+                status: JobStatus::NotRun,
+                failure: None,
+                stage_ids: Vec::new(),
+            })
+            .collect();
+        self.out.executors = self
+            .setup
+            .executors
+            .iter()
+            .map(|e| ExecutorRecord {
+                executor_id: e.id.clone(),
+                host: e.host.clone(),
+                cores: e.cores,
+                added_ms: 0,
+                removed_ms: None,
+            })
+            .collect();
+        self.out.slots = self
+            .setup
+            .executors
+            .iter()
+            .map(|e| e.cores / self.setup.scheduler.task_cpus.max(1))
+            .sum();
     }
 
     /// Runs to the end and returns the records.
@@ -172,11 +204,15 @@ impl<'w> Simulation<'w> {
 
     fn schedule_arrivals(&mut self) {
         let latency = self.setup.knobs.job_submit_latency_ms;
-        let mut open: Vec<usize> = (0..self.workload.jobs.len()).filter(|&j| self.workload.jobs[j].after.is_none()).collect();
+        let mut open: Vec<usize> = (0..self.workload.jobs.len())
+            .filter(|&j| self.workload.jobs[j].after.is_none())
+            .collect();
         open.sort_by_key(|&j| (self.workload.jobs[j].submit_ms, j));
         for j in open {
             let t = SimTime::from_ms(self.workload.jobs[j].submit_ms + latency);
-            self.queue.push_lane(t, Event::JobSubmit(j as u32)).expect("arrivals are pushed in time order");
+            self.queue
+                .push_lane(t, Event::JobSubmit(j as u32))
+                .expect("arrivals are pushed in time order");
         }
     }
 
@@ -198,11 +234,19 @@ impl<'w> Simulation<'w> {
         let record = &mut self.out.jobs[j];
         record.job_id = Some(job_id);
         record.submit_ms = Some(now);
-        record.stage_ids = self.dag.job(j).map(|a| a.stage_ids.clone()).unwrap_or_default();
-        self.stage_tsm.resize(self.stage_tsm.len() + self.workload.jobs[j].stages.len(), None);
+        record.stage_ids = self
+            .dag
+            .job(j)
+            .map(|a| a.stage_ids.clone())
+            .unwrap_or_default();
+        self.stage_tsm.resize(
+            self.stage_tsm.len() + self.workload.jobs[j].stages.len(),
+            None,
+        );
         let at = now + self.setup.knobs.job_start_latency_ms;
         for s in ready {
-            self.queue.push(SimTime::from_ms(at), Event::SubmitTaskSet(s));
+            self.queue
+                .push(SimTime::from_ms(at), Event::SubmitTaskSet(s));
         }
     }
 
@@ -228,11 +272,25 @@ impl<'w> Simulation<'w> {
         let stage = &job.stages[st.index_in_job];
         let registry = &mut self.scheduler.ctx.executors;
         let preferred_locations = match &stage.task_preferred_hosts {
-            Some(hosts) => hosts.iter().map(|hs| hs.iter().map(|h| TaskLocation::Host(registry.host(h))).collect()).collect(),
+            Some(hosts) => hosts
+                .iter()
+                .map(|hs| {
+                    hs.iter()
+                        .map(|h| TaskLocation::Host(registry.host(h)))
+                        .collect()
+                })
+                .collect(),
             None => vec![Vec::new(); st.num_tasks],
         };
         let priority = self.out.jobs[st.job].job_id.unwrap_or(0);
-        let ts = TaskSet { stage_id, stage_attempt: 0, priority, preferred_locations, partitions: None, is_barrier: false };
+        let ts = TaskSet {
+            stage_id,
+            stage_attempt: 0,
+            priority,
+            preferred_locations,
+            partitions: None,
+            is_barrier: false,
+        };
         (ts, job.pool.clone())
     }
 
@@ -241,16 +299,31 @@ impl<'w> Simulation<'w> {
             return;
         }
         self.offer_round(now, Offer::All);
-        self.queue.push(SimTime::from_ms(now + self.setup.revive_interval_ms), Event::Revive);
+        self.queue.push(
+            SimTime::from_ms(now + self.setup.revive_interval_ms),
+            Event::Revive,
+        );
     }
 
     /// An offer round: all executors (full) or one executor's free cores (partial).
     fn offer_round(&mut self, now: u64, scope: Offer) {
         let offers: Vec<WorkerOffer> = match scope {
-            Offer::All => self.executors.iter().map(|e| WorkerOffer { executor: e.id, host: e.host, cores: e.free }).collect(),
+            Offer::All => self
+                .executors
+                .iter()
+                .map(|e| WorkerOffer {
+                    executor: e.id,
+                    host: e.host,
+                    cores: e.free,
+                })
+                .collect(),
             Offer::One(i) => {
                 let e = &self.executors[i];
-                vec![WorkerOffer { executor: e.id, host: e.host, cores: e.free }]
+                vec![WorkerOffer {
+                    executor: e.id,
+                    host: e.host,
+                    cores: e.free,
+                }]
             }
         };
         let all_free = self.setup.local_mode || matches!(scope, Offer::All);
@@ -267,7 +340,10 @@ impl<'w> Simulation<'w> {
         let k = &self.setup.knobs;
         let window = k.concurrent_launch_window_ms;
         let lo = launch_ms.saturating_sub(window);
-        let near = self.recent_launches[host].iter().filter(|&&t| t >= lo && t <= launch_ms + window).count() as u64;
+        let near = self.recent_launches[host]
+            .iter()
+            .filter(|&&t| t >= lo && t <= launch_ms + window)
+            .count() as u64;
         k.task_launch_overhead_ms + k.concurrent_launch_overhead_ms * near.saturating_sub(1)
     }
 
@@ -281,7 +357,8 @@ impl<'w> Simulation<'w> {
     }
 
     fn launch(&mut self, now: u64, l: &TaskLaunch) {
-        let executor = self.executor_of[l.executor.0 as usize].expect("offers come from known executors");
+        let executor =
+            self.executor_of[l.executor.0 as usize].expect("offers come from known executors");
         self.executors[executor].free -= l.cpus;
         let st = self.dag.stage(l.stage_id);
         let job = st.job;
@@ -305,12 +382,20 @@ impl<'w> Simulation<'w> {
             speculative: l.speculative,
         });
         debug_assert_eq!(self.attempts.len() as u64, l.task_id);
-        self.attempts.push(Attempt { record, executor, host, duration, fails, done: false });
+        self.attempts.push(Attempt {
+            record,
+            executor,
+            host,
+            duration,
+            fails,
+            done: false,
+        });
         self.out.jobs[job].first_launch_ms.get_or_insert(now);
         self.out.stats.launches += 1;
         self.scheduler.tsm_mut(l.tsm).launch_succeeded(l.task_id);
         let settle = now + self.setup.knobs.concurrent_launch_window_ms;
-        self.queue.push(SimTime::from_ms(settle), Event::Settle(l.task_id));
+        self.queue
+            .push(SimTime::from_ms(settle), Event::Settle(l.task_id));
     }
 
     /// Every launch within the window is known: schedule the attempt's end.
@@ -335,22 +420,35 @@ impl<'w> Simulation<'w> {
         record.status = status;
         self.scheduler.status_update_terminal(tid);
         self.executors[executor].free += self.setup.scheduler.task_cpus;
-        let scope = if self.setup.local_mode { Offer::All } else { Offer::One(executor) };
+        let scope = if self.setup.local_mode {
+            Offer::All
+        } else {
+            Offer::One(executor)
+        };
         self.offer_round(now, scope);
         true
     }
 
     fn on_task_end(&mut self, now: u64, tid: TaskId) {
         let fails = self.attempts[tid as usize].fails;
-        let status = if fails { AttemptStatus::Failed } else { AttemptStatus::Success };
+        let status = if fails {
+            AttemptStatus::Failed
+        } else {
+            AttemptStatus::Success
+        };
         if self.end_attempt(now, tid, status) {
-            self.queue.push(SimTime::from_ms(now), Event::ResultHandled(tid));
+            self.queue
+                .push(SimTime::from_ms(now), Event::ResultHandled(tid));
         }
     }
 
     fn on_kill_landed(&mut self, now: u64, tid: TaskId) {
         if self.end_attempt(now, tid, AttemptStatus::Killed) {
-            self.scheduler.handle_failed_task(now, tid, TaskFailedReason::TaskKilled("killed".to_string()));
+            self.scheduler.handle_failed_task(
+                now,
+                tid,
+                TaskFailedReason::TaskKilled("killed".to_string()),
+            );
         }
     }
 
@@ -363,7 +461,8 @@ impl<'w> Simulation<'w> {
         }
         let outcome = self.scheduler.handle_successful_task(now, tid);
         if outcome.converted_to_kill {
-            self.out.tasks[self.attempts[tid as usize].record as usize].status = AttemptStatus::Killed;
+            self.out.tasks[self.attempts[tid as usize].record as usize].status =
+                AttemptStatus::Killed;
         }
         for kill in outcome.kills {
             self.request_kill(now, kill);
@@ -386,7 +485,8 @@ impl<'w> Simulation<'w> {
 
     fn request_kill(&mut self, now: u64, tid: TaskId) {
         let at = now + self.setup.knobs.kill_latency_ms;
-        self.queue.push(SimTime::from_ms(at), Event::KillLanded(tid));
+        self.queue
+            .push(SimTime::from_ms(at), Event::KillLanded(tid));
     }
 
     fn apply_progress(&mut self, now: u64, progress: Progress) {
@@ -403,9 +503,15 @@ impl<'w> Simulation<'w> {
 
     /// A finished or failed job's remaining attempts are killed and its task sets suspended.
     fn kill_job_attempts(&mut self, now: u64, job: usize) {
-        let stage_ids = self.dag.job(job).map(|a| a.stage_ids.clone()).unwrap_or_default();
+        let stage_ids = self
+            .dag
+            .job(job)
+            .map(|a| a.stage_ids.clone())
+            .unwrap_or_default();
         for s in stage_ids {
-            let Some(tsm) = self.stage_tsm[s as usize] else { continue };
+            let Some(tsm) = self.stage_tsm[s as usize] else {
+                continue;
+            };
             let running: Vec<TaskId> = self.scheduler.tsm(tsm).running_task_ids().collect();
             self.scheduler.abort_task_set(tsm);
             for tid in running {
@@ -424,10 +530,17 @@ impl<'w> Simulation<'w> {
     }
 
     fn on_job_end(&mut self, now: u64, j: usize) {
-        let succeeded = matches!(self.dag.job(j).map(|a| &a.outcome), Some(JobOutcome::Succeeded));
+        let succeeded = matches!(
+            self.dag.job(j).map(|a| &a.outcome),
+            Some(JobOutcome::Succeeded)
+        );
         let record = &mut self.out.jobs[j];
         record.end_ms = Some(now);
-        record.status = if succeeded { JobStatus::Succeeded } else { JobStatus::Failed };
+        record.status = if succeeded {
+            JobStatus::Succeeded
+        } else {
+            JobStatus::Failed
+        };
         self.jobs_left -= 1;
         for next in self.successors[j].clone() {
             if succeeded {
@@ -443,7 +556,8 @@ impl<'w> Simulation<'w> {
         let k = &self.setup.knobs;
         let gap = job.after.map_or(0, |a| a.gap_ms);
         let at = (job.submit_ms + k.job_submit_latency_ms).max(now + gap + k.job_chain_latency_ms);
-        self.queue.push(SimTime::from_ms(at), Event::JobSubmit(next as u32));
+        self.queue
+            .push(SimTime::from_ms(at), Event::JobSubmit(next as u32));
     }
 
     /// A failed job's thread stops: its chained successors never run.
@@ -467,14 +581,21 @@ impl<'w> Simulation<'w> {
     }
 }
 
-fn register_executors(scheduler: &mut TaskSchedulerImpl, specs: &[ExecutorSpec]) -> Vec<SimExecutor> {
+fn register_executors(
+    scheduler: &mut TaskSchedulerImpl,
+    specs: &[ExecutorSpec],
+) -> Vec<SimExecutor> {
     specs
         .iter()
         .map(|e| {
             let registry = &mut scheduler.ctx.executors;
             let host = registry.host(&e.host);
             let id = registry.executor(&e.id);
-            SimExecutor { id, host, free: e.cores }
+            SimExecutor {
+                id,
+                host,
+                free: e.cores,
+            }
         })
         .collect()
 }

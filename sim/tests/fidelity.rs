@@ -19,7 +19,9 @@ fn dev_root() -> PathBuf {
 /// Run folders whose scenario is a local-mode cluster.
 fn local_runs() -> Vec<PathBuf> {
     let mut runs = Vec::new();
-    for scenario in std::fs::read_dir(dev_root()).expect("shared/fidelity/dev is beside the checkout") {
+    for scenario in
+        std::fs::read_dir(dev_root()).expect("shared/fidelity/dev is beside the checkout")
+    {
         for run in std::fs::read_dir(scenario.unwrap().path()).unwrap() {
             let run = run.unwrap().path();
             let text = std::fs::read_to_string(run.join("scenario.json")).unwrap();
@@ -41,7 +43,12 @@ fn observed(run: &Path) -> Vec<(String, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|j| (j["name"].as_str().unwrap().to_string(), j["turnaround_ms"].as_u64().unwrap()))
+        .map(|j| {
+            (
+                j["name"].as_str().unwrap().to_string(),
+                j["turnaround_ms"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -51,7 +58,10 @@ fn simulate(path: &Path) -> Vec<(String, u64)> {
     apply_workload_conf(&mut conf, &workload);
     let prepared = prepare(&conf, &workload, 0).unwrap();
     let out = Simulation::new(&workload, prepared.setup).run();
-    out.jobs.iter().map(|j| (j.name.clone(), j.turnaround_ms().expect("every job ends"))).collect()
+    out.jobs
+        .iter()
+        .map(|j| (j.name.clone(), j.turnaround_ms().expect("every job ends")))
+        .collect()
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -61,20 +71,34 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 fn check(file: &str) -> (f64, f64) {
     let mut errors = Vec::new();
-    println!("\n{file}\n{:<34} {:<16} {:>7} {:>7} {:>7}", "run", "job", "real", "sim", "error");
+    println!(
+        "\n{file}\n{:<34} {:<16} {:>7} {:>7} {:>7}",
+        "run", "job", "real", "sim", "error"
+    );
     for run in local_runs() {
         let sim = simulate(&run.join(file));
         let label = run.strip_prefix(dev_root()).unwrap().display().to_string();
         for (name, real) in observed(&run) {
-            let (_, s) = sim.iter().find(|(n, _)| *n == name).expect("the simulation has every job");
+            let (_, s) = sim
+                .iter()
+                .find(|(n, _)| *n == name)
+                .expect("the simulation has every job");
             let err = (*s as f64 - real as f64) / real as f64;
             errors.push(err.abs());
-            println!("{label:<34} {name:<16} {real:>7} {s:>7} {:>+6.1}%", err * 100.0);
+            println!(
+                "{label:<34} {name:<16} {real:>7} {s:>7} {:>+6.1}%",
+                err * 100.0
+            );
         }
     }
     errors.sort_by(f64::total_cmp);
     let (median, p90) = (percentile(&errors, 0.5), percentile(&errors, 0.9));
-    println!("{file}: {} jobs, median |error| {:.1}%, p90 {:.1}%", errors.len(), median * 100.0, p90 * 100.0);
+    println!(
+        "{file}: {} jobs, median |error| {:.1}%, p90 {:.1}%",
+        errors.len(),
+        median * 100.0,
+        p90 * 100.0
+    );
     (median, p90)
 }
 

@@ -58,7 +58,7 @@ pub enum ConfSource {
 impl fmt::Display for ConfSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfSource::CommandLine => f.write_str("--conf"),
+            ConfSource::CommandLine => f.write_str("the command line"),
             ConfSource::PropertiesFile { path, line } => write!(f, "{path}:{line}"),
             ConfSource::Workload => f.write_str("the workload"),
             ConfSource::EventLog => f.write_str("the event log"),

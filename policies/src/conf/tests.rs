@@ -188,7 +188,7 @@ fn scheduler_mode_none_and_unknown_are_errors() {
         .scheduler_mode()
         .unwrap_err();
     assert!(other.to_string().contains("\"ROUND_ROBIN\""), "{other}");
-    assert!(other.to_string().contains("--conf"), "{other}");
+    assert!(other.to_string().contains("the command line"), "{other}");
     assert!(
         conf(&[("spark.scheduler.mode", "none")])
             .validate(&[])

@@ -27,7 +27,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let (workload, mut warnings) = load_workload(&args.workload, args.spark.seed)?;
     let (conf, conf_warnings) = build_conf(&args.spark, &workload)?;
     warnings.extend(conf_warnings);
+    let started = std::time::Instant::now();
     let result = simulate(conf, &workload, args.spark.seed)?;
+    let elapsed = started.elapsed().as_secs_f64();
     warnings.extend(result.prepared_warnings.iter().cloned());
     let info = run_info(&result.conf, &workload, args.spark.seed);
     println!("{}", header(&info, &result.output));
@@ -38,6 +40,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     }
     warnings.extend(result.output.warnings.iter().cloned());
     print_warnings(&warnings);
+    eprintln!("{}", throughput(&result.output, elapsed));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -77,6 +80,18 @@ pub fn header(info: &RunInfo, out: &SimOutput) -> String {
         info.scheduler_mode,
         info.spark_version.as_deref().unwrap_or("3.5"),
         info.seed.unwrap_or(0)
+    )
+}
+
+/// Wall-clock speed of the simulation (stderr only: it is not deterministic).
+fn throughput(out: &SimOutput, secs: f64) -> String {
+    let attempts = out.tasks.len() as f64;
+    format!(
+        "simulated {} task attempts, {} events, {} offer rounds in {secs:.2} s ({:.2} M task attempts/s)",
+        out.tasks.len(),
+        out.stats.events,
+        out.stats.offer_rounds,
+        attempts / secs.max(1e-9) / 1e6
     )
 }
 

@@ -4,11 +4,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_sparksim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn fidelity(rel: &str) -> String {
-    format!("{}/../shared/fidelity/dev/{rel}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../shared/fidelity/dev/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// A fresh directory under the system temp dir, removed first if it exists.
@@ -27,7 +33,12 @@ fn stderr(o: &Output) -> String {
 }
 
 fn first_line(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap().lines().next().unwrap_or_default().to_string()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -36,14 +47,26 @@ fn demo_prints_fifo_vs_fair_and_what_happened() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("FAIR/FIFO"), "{out}");
-    assert!(out.contains("interactive") && out.contains("batch"), "{out}");
-    assert!(out.contains("Under FIFO") && out.contains("Under FAIR"), "{out}");
+    assert!(
+        out.contains("interactive") && out.contains("batch"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Under FIFO") && out.contains("Under FAIR"),
+        "{out}"
+    );
 }
 
 #[test]
 fn run_writes_the_contracted_files() {
     let dir = scratch("run");
-    let o = sparksim(&["run", "--workload", &fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json"), "--out", dir.to_str().unwrap()]);
+    let o = sparksim(&[
+        "run",
+        "--workload",
+        &fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json"),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("interactive"));
     assert_eq!(
@@ -54,7 +77,8 @@ fn run_writes_the_contracted_files() {
         first_line(&dir.join("tasks.csv")),
         "job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,finish_ms,status,speculative"
     );
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["config"]["scheduler_mode"], "FAIR");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -64,13 +88,24 @@ fn same_seed_gives_byte_identical_outputs() {
     let (a, b) = (scratch("seed-a"), scratch("seed-b"));
     for dir in [&a, &b] {
         let o = sparksim(&[
-            "run", "--workload", &fidelity("d4_two_stage/FAIR_r1/scenario.json"), "--master", "local-cluster[2,2,1024]",
-            "--seed", "7", "--out", dir.to_str().unwrap(),
+            "run",
+            "--workload",
+            &fidelity("d4_two_stage/FAIR_r1/scenario.json"),
+            "--master",
+            "local-cluster[2,2,1024]",
+            "--seed",
+            "7",
+            "--out",
+            dir.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     for file in ["jobs.csv", "tasks.csv", "summary.json"] {
-        assert_eq!(std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap(), "{file}");
+        assert_eq!(
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+            "{file}"
+        );
     }
     let _ = (std::fs::remove_dir_all(&a), std::fs::remove_dir_all(&b));
 }
@@ -78,7 +113,15 @@ fn same_seed_gives_byte_identical_outputs() {
 #[test]
 fn compare_runs_each_mode_into_its_own_directory() {
     let dir = scratch("compare");
-    let o = sparksim(&["compare", "--workload", &fidelity("d2_minshare/FAIR_r1/scenario.json"), "--modes", "FIFO,FAIR", "--out", dir.to_str().unwrap()]);
+    let o = sparksim(&[
+        "compare",
+        "--workload",
+        &fidelity("d2_minshare/FAIR_r1/scenario.json"),
+        "--modes",
+        "FIFO,FAIR",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("FAIR/FIFO"));
     for mode in ["FIFO", "FAIR"] {
@@ -91,11 +134,20 @@ fn compare_runs_each_mode_into_its_own_directory() {
 #[test]
 fn flags_override_the_workload_and_unknown_keys_are_warned() {
     let o = sparksim(&[
-        "run", "--workload", &fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json"),
-        "--conf", "spark.scheduler.mode=fifo", "--conf", "spark.sheduler.mode=FAIR",
+        "run",
+        "--workload",
+        &fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json"),
+        "--conf",
+        "spark.scheduler.mode=fifo",
+        "--conf",
+        "spark.sheduler.mode=FAIR",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("spark.scheduler.mode=FIFO"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("spark.scheduler.mode=FIFO"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("spark.sheduler.mode"), "{}", stderr(&o));
 }
 
@@ -103,13 +155,40 @@ fn flags_override_the_workload_and_unknown_keys_are_warned() {
 fn bad_input_is_a_clear_error_not_a_panic() {
     let wl = fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json");
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["run", "--workload", "no/such/file.json"], "no/such/file.json"),
-        (vec!["run", "--workload", &wl, "--conf", "spark.task.cpus=two"], "spark.task.cpus"),
-        (vec!["run", "--workload", &wl, "--conf", "novalue"], "novalue"),
-        (vec!["run", "--workload", &wl, "--master", "local[0]"], "local[0]"),
-        (vec!["run", "--workload", &wl, "--conf", "spark.scheduler.mode=RANDOM"], "RANDOM"),
-        (vec!["compare", "--workload", &wl, "--modes", "FIFO,NONE"], "NONE"),
-        (vec!["run", "--workload", &wl, "--allocation-file", "missing.xml"], "missing.xml"),
+        (
+            vec!["run", "--workload", "no/such/file.json"],
+            "no/such/file.json",
+        ),
+        (
+            vec!["run", "--workload", &wl, "--conf", "spark.task.cpus=two"],
+            "spark.task.cpus",
+        ),
+        (
+            vec!["run", "--workload", &wl, "--conf", "novalue"],
+            "novalue",
+        ),
+        (
+            vec!["run", "--workload", &wl, "--master", "local[0]"],
+            "local[0]",
+        ),
+        (
+            vec![
+                "run",
+                "--workload",
+                &wl,
+                "--conf",
+                "spark.scheduler.mode=RANDOM",
+            ],
+            "RANDOM",
+        ),
+        (
+            vec!["compare", "--workload", &wl, "--modes", "FIFO,NONE"],
+            "NONE",
+        ),
+        (
+            vec!["run", "--workload", &wl, "--allocation-file", "missing.xml"],
+            "missing.xml",
+        ),
     ];
     for (args, needle) in cases {
         let o = sparksim(&args);

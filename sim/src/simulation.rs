@@ -13,7 +13,7 @@
 //! run is a pure function of its inputs.
 
 use crate::cluster::ExecutorSpec;
-use crate::dag_scheduler::{DagScheduler, JobOutcome, Progress};
+use crate::dag_scheduler::{DagScheduler, JobOutcome, Progress, StageStatus};
 use crate::event_queue::EventQueue;
 use crate::knobs::SimKnobs;
 use crate::records::{AttemptStatus, ExecutorRecord, JobRecord, JobStatus, SimOutput, TaskRecord};
@@ -251,6 +251,12 @@ impl<'w> Simulation<'w> {
     }
 
     fn on_submit_task_set(&mut self, now: u64, stage_id: u32) {
+        // The job may have failed between the decision and this (delayed) submission: Spark
+        // creates the task set in the same step that finishes the parent, so it is cancelled
+        // with the job.
+        if self.dag.stage(stage_id).status != StageStatus::Submitted {
+            return;
+        }
         if let Some(progress) = self.dag.finish_if_empty(stage_id) {
             self.apply_progress(now, progress);
             return;
@@ -570,6 +576,19 @@ impl<'w> Simulation<'w> {
     }
 
     fn finish(mut self) -> SimOutput {
+        for job in self
+            .out
+            .jobs
+            .iter_mut()
+            .filter(|j| j.submit_ms.is_some() && j.end_ms.is_none())
+        {
+            let why = "submitted but never finished: its pending tasks found no offer they accept \
+                       (e.g. a locality preference no executor satisfies; local mode has no periodic revive)";
+            job.failure = Some(why.to_string());
+            self.out
+                .warnings
+                .push(format!("job {} ({}) was {why}", job.name, job.pool));
+        }
         self.out.pools = self
             .scheduler
             .pools()

@@ -61,6 +61,13 @@ pub trait TaskSetLeaves {
     fn is_schedulable(&self, tsm: TsmId) -> bool;
 }
 
+/// Reusable buffers of one sort: the children being ordered (key, range of the output) and
+/// a copy of the range being rearranged.
+struct Scratch<'a> {
+    parts: Vec<(SchedulableKey<'a>, usize, usize)>,
+    segment: Vec<TsmId>,
+}
+
 /// The root pool and everything below it.
 #[derive(Clone, Debug)]
 pub struct PoolTree {
@@ -186,7 +193,11 @@ impl PoolTree {
     /// `rootPool.getSortedTaskSetQueue`, appended to `out` (cleared first).
     pub fn sorted_task_set_queue(&self, leaves: &impl TaskSetLeaves, out: &mut Vec<TsmId>) {
         out.clear();
-        self.append_sorted(Self::ROOT, leaves, out);
+        let mut scratch = Scratch {
+            parts: Vec::new(),
+            segment: Vec::new(),
+        };
+        self.append_sorted(Self::ROOT, leaves, out, &mut scratch);
     }
 
     /// Spark sorts every child and filters task sets afterwards. Dropping what contributes
@@ -194,36 +205,46 @@ impl PoolTree {
     /// task set below them — gives the same sequence: a stable sort under a consistent
     /// comparator keeps the relative order of the remaining children. It saves most of the
     /// comparisons when many pools are idle.
-    fn append_sorted(&self, pool: PoolId, leaves: &impl TaskSetLeaves, out: &mut Vec<TsmId>) {
+    ///
+    /// Each child's task sets are first appended to `out` in place; the children are then
+    /// stably sorted by key and their ranges of `out` rearranged in that order.
+    fn append_sorted<'a>(
+        &'a self,
+        pool: PoolId,
+        leaves: &'a impl TaskSetLeaves,
+        out: &mut Vec<TsmId>,
+        scratch: &mut Scratch<'a>,
+    ) {
         let p = &self.pools[pool.0 as usize];
-        let mut parts: Vec<(Schedulable, Vec<TsmId>)> = Vec::new();
+        let start = out.len();
+        let base = scratch.parts.len();
         for &child in &p.children {
+            let from = out.len();
             match child {
                 Schedulable::TaskSet(t) if leaves.is_schedulable(t) => {
-                    parts.push((child, Vec::new()))
+                    out.push(t);
+                    scratch.parts.push((leaves.key(t), from, from + 1));
                 }
                 Schedulable::TaskSet(_) => {}
                 Schedulable::Pool(id) => {
-                    let mut below = Vec::new();
-                    self.append_sorted(id, leaves, &mut below);
-                    if !below.is_empty() {
-                        parts.push((child, below));
+                    self.append_sorted(id, leaves, out, scratch);
+                    if out.len() > from {
+                        scratch
+                            .parts
+                            .push((self.pools[id.0 as usize].key(), from, out.len()));
                     }
                 }
             }
         }
-        let key = |c: &Schedulable| match c {
-            Schedulable::Pool(id) => self.pools[id.0 as usize].key(),
-            Schedulable::TaskSet(t) => leaves.key(*t),
-        };
-        if parts.len() > 1 {
-            parts.sort_by(|a, b| ordering(p.mode, &key(&a.0), &key(&b.0)));
-        }
-        for (child, below) in parts {
-            match child {
-                Schedulable::TaskSet(t) => out.push(t),
-                Schedulable::Pool(_) => out.extend(below),
+        if scratch.parts.len() - base > 1 {
+            scratch.parts[base..].sort_by(|a, b| ordering(p.mode, &a.0, &b.0));
+            scratch.segment.clear();
+            scratch.segment.extend_from_slice(&out[start..]);
+            out.truncate(start);
+            for &(_, from, to) in &scratch.parts[base..] {
+                out.extend_from_slice(&scratch.segment[from - start..to - start]);
             }
         }
+        scratch.parts.truncate(base);
     }
 }

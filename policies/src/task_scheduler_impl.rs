@@ -6,6 +6,12 @@
 //! task set sweep the offers round-robin at each of its locality levels while it launches,
 //! then apply the delay-timer reset rule (§5.4) and barrier all-or-nothing (§5.5).
 //!
+//! Speculation (spec §7.1): [`TaskSchedulerImpl::check_speculatable_tasks`] is one tick of
+//! Spark's speculation thread. The caller runs it every `spark.speculation.interval` with a
+//! *fixed delay* (first tick one interval after start), never in local mode (Spark starts no
+//! speculation thread there; that rule is the caller's), and makes a full offer round
+//! (`reviveOffers`) when it returns true.
+//!
 //! What it does not model (documented deviations): application-level exclusion
 //! (`HealthTracker`) and automatic task-set exclusion on failures (task sets can be excluded
 //! from executors/nodes explicitly), custom resources (GPUs), resource profiles other than
@@ -15,10 +21,13 @@ use crate::executors::ExecutorRegistry;
 use crate::executors::{ExecId, HostId};
 use crate::locality::TaskLocality;
 use crate::offer_shuffle::OfferShuffle;
-use crate::pool::{PoolTree, TaskSetLeaves};
+use crate::pool::{PoolId, PoolTree, Schedulable, TaskSetLeaves};
 use crate::schedulable_builder::{Placement, PoolDef, SchedulableBuilder};
 use crate::scheduling_algorithm::SchedulableKey;
 use crate::scheduling_mode::SchedulingMode;
+use crate::speculation::{
+    DecommissionStates, ExecutorDecommissionState, SpeculationSettings, TaskRecordMetrics,
+};
 use crate::task_set_manager::{
     FailureOutcome, SchedulerContext, SuccessOutcome, TaskFailedReason, TaskId, TaskSet,
     TaskSetManager, TsmId, TsmSettings,
@@ -30,8 +39,18 @@ use std::collections::BTreeMap;
 pub struct SchedulerSettings {
     /// `spark.task.cpus`.
     pub task_cpus: u32,
-    /// Per-task-set settings (max failures, locality waits, legacy reset).
+    /// Per-task-set settings (max failures, locality waits, legacy reset, speculation).
     pub tsm: TsmSettings,
+}
+
+/// A task index newly marked speculatable by a speculation tick (Spark's
+/// `dagScheduler.speculativeTaskSubmitted`, which posts `SparkListenerSpeculativeTaskSubmitted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpeculativeTaskSubmitted {
+    pub tsm: TsmId,
+    pub stage_id: u32,
+    pub stage_attempt: u32,
+    pub index: u32,
 }
 
 impl Default for SchedulerSettings {
@@ -106,6 +125,9 @@ pub struct TaskSchedulerImpl {
     attempts_by_stage: BTreeMap<u32, Vec<TsmId>>,
     shuffle: OfferShuffle,
     sorted: Vec<TsmId>,
+    /// `executorsPendingDecommission` (entries are kept after the executor is lost, like
+    /// Spark's `executorsRemovedByDecom` cache).
+    decommissions: DecommissionStates,
 }
 
 impl TaskSchedulerImpl {
@@ -131,6 +153,7 @@ impl TaskSchedulerImpl {
             attempts_by_stage: BTreeMap::new(),
             shuffle,
             sorted: Vec::new(),
+            decommissions: DecommissionStates::new(),
         }
     }
 
@@ -410,15 +433,122 @@ impl TaskSchedulerImpl {
 
     /// `handleSuccessfulTask` plus `taskSetFinished` when the TSM is done.
     pub fn handle_successful_task(&mut self, now: u64, tid: TaskId) -> SuccessOutcome {
+        self.handle_successful_task_with_metrics(now, tid, None)
+    }
+
+    /// `handleSuccessfulTask` for a result carrying record metrics (efficiency speculation's
+    /// average rate), plus `taskSetFinished` when the TSM is done.
+    pub fn handle_successful_task_with_metrics(
+        &mut self,
+        now: u64,
+        tid: TaskId,
+        metrics: Option<TaskRecordMetrics>,
+    ) -> SuccessOutcome {
         let Some(t) = self.tsm_of_task(tid) else {
             return SuccessOutcome {
                 ignored: true,
                 ..SuccessOutcome::default()
             };
         };
-        let outcome = self.tsms[t.0 as usize].handle_successful_task(now, tid, &mut self.ctx);
+        let outcome = self.tsms[t.0 as usize].handle_successful_task_with_metrics(
+            now,
+            tid,
+            metrics,
+            &mut self.ctx,
+        );
         self.maybe_finish_task_set(t);
         outcome
+    }
+
+    /// `handlePartitionCompleted(stageId, partitionId)`: every attempt of the stage marks the
+    /// partition successful (no duration sample) and may finish.
+    pub fn handle_partition_completed(&mut self, stage_id: u32, partition: u32) {
+        let attempts = self
+            .attempts_by_stage
+            .get(&stage_id)
+            .cloned()
+            .unwrap_or_default();
+        for t in attempts {
+            if self.tsms[t.0 as usize].mark_partition_completed(partition) {
+                self.maybe_finish_task_set(t);
+            }
+        }
+    }
+
+    /// The speculation settings every new TSM gets (`None`: speculation off).
+    pub fn speculation_settings(&self) -> Option<&SpeculationSettings> {
+        self.settings.tsm.speculation.as_ref()
+    }
+
+    /// One tick of the speculation thread: `rootPool.checkSpeculatableTasks(minTimeToSpeculation)`
+    /// at `now`, with `minTimeToSpeculation = spark.speculation.minTaskRuntime`. Every pool and
+    /// task set is visited in *insertion* order (not sorted), each TSM is checked (no
+    /// short-circuit) and the results are ORed. True means Spark calls `reviveOffers`: the
+    /// caller makes a full offer round. False when speculation is off. Local mode has no
+    /// speculation thread; not calling this there is the caller's rule.
+    pub fn check_speculatable_tasks(&mut self, now: u64) -> bool {
+        !self.find_speculatable_tasks(now).is_empty()
+    }
+
+    /// [`Self::check_speculatable_tasks`], returning every index it marked, in visiting order.
+    pub fn find_speculatable_tasks(&mut self, now: u64) -> Vec<SpeculativeTaskSubmitted> {
+        let Some(min_time) = self.speculation_settings().map(|s| s.min_task_runtime_ms) else {
+            return Vec::new();
+        };
+        let mut order = Vec::new();
+        self.task_sets_in_insertion_order(PoolTree::ROOT, &mut order);
+        let mut submitted = Vec::new();
+        for t in order {
+            let tsm = &mut self.tsms[t.0 as usize];
+            let marked = tsm.find_speculatable_tasks(
+                now,
+                min_time,
+                &self.ctx.executors,
+                &self.decommissions,
+            );
+            submitted.extend(marked.into_iter().map(|index| SpeculativeTaskSubmitted {
+                tsm: t,
+                stage_id: tsm.task_set.stage_id,
+                stage_attempt: tsm.task_set.stage_attempt,
+                index,
+            }));
+        }
+        submitted
+    }
+
+    /// The task sets below `pool`, depth first, each pool's children in insertion order.
+    fn task_sets_in_insertion_order(&self, pool: PoolId, out: &mut Vec<TsmId>) {
+        for &child in self.ctx.pools.pool(pool).children() {
+            match child {
+                Schedulable::TaskSet(t) => out.push(t),
+                Schedulable::Pool(p) => self.task_sets_in_insertion_order(p, out),
+            }
+        }
+    }
+
+    /// `executorHeartbeatReceived` for one running attempt: its records read (input +
+    /// shuffle) and executor run time so far. Only efficiency speculation reads it.
+    pub fn report_task_heartbeat(&mut self, tid: TaskId, metrics: TaskRecordMetrics) {
+        if let Some(t) = self.tsm_of_task(tid) {
+            self.tsms[t.0 as usize].report_heartbeat(tid, metrics);
+        }
+    }
+
+    /// `executorDecommission`: records the notice time of a live executor (used by
+    /// decommission-driven speculation). Spark then recomputes every TSM's locality and calls
+    /// `reviveOffers`; here decommissioned executors still count as live for locality (not
+    /// modelled), so the caller only makes the full offer round, without offering this
+    /// executor.
+    pub fn executor_decommission(&mut self, now: u64, exec: ExecId) {
+        if self.ctx.executors.is_executor_alive(exec) {
+            self.decommissions
+                .insert(exec, ExecutorDecommissionState { start_time: now });
+        }
+    }
+
+    /// `getExecutorDecommissionState`.
+    pub fn executor_decommission_state(&self, exec: ExecId) -> Option<ExecutorDecommissionState> {
+        self.decommissions.get(&exec).copied()
     }
 
     /// `handleFailedTask`; the bool says whether Spark would `reviveOffers` (TSM not zombie and

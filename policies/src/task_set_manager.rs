@@ -4,11 +4,18 @@
 //! A TSM makes decisions for one offer at a time ([`TaskSetManager::resource_offer`]) and
 //! records task-attempt outcomes. Running-task counts of its ancestor pools are kept in step
 //! through the [`SchedulerContext`] it is handed; it never reads a clock (`now` is passed in).
+//!
+//! Speculation (spec §7): with [`TsmSettings::speculation`] set, successes record their
+//! durations (and record metrics) and [`TaskSetManager::check_speculatable_tasks`] marks slow
+//! running attempts speculatable; see [`crate::speculation`].
 
 use crate::executors::{ExecId, ExecutorRegistry, HostId};
 use crate::locality::{TaskLocality, TaskLocation};
 use crate::pending_tasks::{PendingTasksByLocality, TaskStates, more_tasks_to_run_in};
 use crate::pool::{PoolId, PoolTree};
+use crate::speculation::{
+    Candidate, DecommissionStates, SpeculationSettings, TaskRecordMetrics, TaskSetSpeculation,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a task-set manager in the task scheduler's arena.
@@ -136,6 +143,8 @@ pub struct TsmSettings {
     pub locality_wait_rack_ms: u64,
     /// `spark.locality.wait.legacyResetOnTaskLaunch`.
     pub legacy_locality_reset: bool,
+    /// `Some` iff `spark.speculation` is on (default: off).
+    pub speculation: Option<SpeculationSettings>,
 }
 
 impl Default for TsmSettings {
@@ -146,6 +155,7 @@ impl Default for TsmSettings {
             locality_wait_node_ms: 3000,
             locality_wait_rack_ms: 3000,
             legacy_locality_reset: false,
+            speculation: None,
         }
     }
 }
@@ -242,6 +252,8 @@ pub struct TaskSetManager {
     barrier_pending: BTreeMap<u32, BarrierPendingLaunch>,
     excluded_executors: BTreeSet<ExecId>,
     excluded_nodes: BTreeSet<HostId>,
+    /// Speculation state, iff speculation is on.
+    speculation: Option<TaskSetSpeculation>,
 }
 
 impl TaskSetManager {
@@ -283,7 +295,13 @@ impl TaskSetManager {
             barrier_pending: BTreeMap::new(),
             excluded_executors: BTreeSet::new(),
             excluded_nodes: BTreeSet::new(),
+            speculation: None,
         };
+        tsm.speculation = tsm
+            .settings
+            .speculation
+            .clone()
+            .map(|s| TaskSetSpeculation::new(s, n));
         for i in (0..n as u32).rev() {
             tsm.add_pending_task(i, false, false, executors);
         }
@@ -777,11 +795,24 @@ impl TaskSetManager {
         }
     }
 
-    /// `handleSuccessfulTask` (spec §6.8).
+    /// `handleSuccessfulTask` (spec §6.8) for a result without record metrics.
     pub fn handle_successful_task(
         &mut self,
         now: u64,
         tid: TaskId,
+        ctx: &mut SchedulerContext,
+    ) -> SuccessOutcome {
+        self.handle_successful_task_with_metrics(now, tid, None, ctx)
+    }
+
+    /// `handleSuccessfulTask` (spec §6.8). With speculation on, the attempt's duration
+    /// (`finish - launch`) goes into `successfulTaskDurations` and, with efficiency
+    /// speculation, its record metrics into the average process rate.
+    pub fn handle_successful_task_with_metrics(
+        &mut self,
+        now: u64,
+        tid: TaskId,
+        metrics: Option<TaskRecordMetrics>,
         ctx: &mut SchedulerContext,
     ) -> SuccessOutcome {
         let Some(pos) = self.position(tid) else {
@@ -809,6 +840,10 @@ impl TaskSetManager {
         }
         self.infos[pos].state = AttemptState::Finished;
         self.infos[pos].finish_time = Some(now);
+        if let Some(spec) = &mut self.speculation {
+            let duration = now.saturating_sub(self.infos[pos].launch_time);
+            spec.record_success(tid, duration, metrics);
+        }
         self.remove_running_task(tid, &mut ctx.pools);
         let kills = self.kill_other_attempts(index, tid);
         let first_success = !self.successful[index];
@@ -903,6 +938,130 @@ impl TaskSetManager {
             requeued,
             aborted: None,
         }
+    }
+
+    /// `markPartitionCompleted(partitionId)`: another attempt of the stage finished this
+    /// partition. The index becomes successful *without* a duration sample, so it does not
+    /// count towards speculation's `minFinished`. Returns true if the index was not yet
+    /// successful. The caller then runs `maybe_finish` (Spark's `maybeFinishTaskSet`).
+    pub fn mark_partition_completed(&mut self, partition: u32) -> bool {
+        let index = match &self.task_set.partitions {
+            Some(parts) => parts.iter().position(|&p| p == partition),
+            None => Some(partition as usize).filter(|&i| i < self.num_tasks),
+        };
+        let Some(i) = index else { return false };
+        if self.successful[i] {
+            return false;
+        }
+        self.tasks_successful += 1;
+        self.successful[i] = true;
+        self.num_failures[i] = 0;
+        if self.tasks_successful == self.num_tasks {
+            self.is_zombie = true;
+        }
+        true
+    }
+
+    /// The speculation state (`None` when speculation is off).
+    pub fn speculation(&self) -> Option<&TaskSetSpeculation> {
+        self.speculation.as_ref()
+    }
+
+    /// The threshold a check at this moment would scan with (see
+    /// [`TaskSetSpeculation::scan_threshold`]), in ms; `None` if it would not scan.
+    pub fn speculation_threshold(&self, min_time_to_speculation_ms: u64) -> Option<f64> {
+        if self.is_zombie || self.is_barrier() {
+            return None;
+        }
+        self.speculation
+            .as_ref()?
+            .scan_threshold(min_time_to_speculation_ms)
+            .map(|s| s.threshold_ms)
+    }
+
+    fn is_barrier(&self) -> bool {
+        self.num_tasks > 0 && self.task_set.is_barrier
+    }
+
+    /// An executor heartbeat's metrics for running attempt `tid` (`executorHeartbeatReceived`):
+    /// with efficiency speculation on, a positive rate becomes the attempt's running rate.
+    /// Ignored for attempts that are not running or not this TSM's.
+    pub fn report_heartbeat(&mut self, tid: TaskId, metrics: TaskRecordMetrics) {
+        let running = self.info(tid).is_some_and(TaskInfo::running);
+        if let (true, Some(spec)) = (running, &mut self.speculation) {
+            spec.record_heartbeat(tid, metrics);
+        }
+    }
+
+    /// `checkSpeculatableTasks(minTimeToSpeculation)` at `now` (spec §7.2–§7.4): true if some
+    /// running attempt was newly marked speculatable.
+    pub fn check_speculatable_tasks(
+        &mut self,
+        now: u64,
+        min_time_to_speculation_ms: u64,
+        executors: &ExecutorRegistry,
+        decommissions: &DecommissionStates,
+    ) -> bool {
+        !self
+            .find_speculatable_tasks(now, min_time_to_speculation_ms, executors, decommissions)
+            .is_empty()
+    }
+
+    /// `checkSpeculatableTasks`, returning the task indices it marked, in marking order (each
+    /// is what Spark reports with `dagScheduler.speculativeTaskSubmitted`).
+    ///
+    /// Nothing for a zombie or barrier TSM, with speculation off, or for a single task without
+    /// `spark.speculation.task.duration.threshold`. Otherwise, with the threshold of
+    /// [`TaskSetSpeculation::scan_threshold`], every running attempt whose index is not
+    /// successful, has exactly one copy running and is not yet speculatable is marked when
+    /// `runtime > threshold` (and, on the quantile path with efficiency on, it is inefficient)
+    /// or when its executor's decommission comes before its median-based end. Marking pushes
+    /// the index onto the speculatable stacks ([`Self::mark_speculatable`]).
+    ///
+    /// Running attempts are visited in ascending task id; Spark iterates a `HashSet`, whose
+    /// order (Scala 2.13: ascending for small ids; 2.12: scrambled) its tests do not depend on.
+    pub fn find_speculatable_tasks(
+        &mut self,
+        now: u64,
+        min_time_to_speculation_ms: u64,
+        executors: &ExecutorRegistry,
+        decommissions: &DecommissionStates,
+    ) -> Vec<u32> {
+        let mut marked = Vec::new();
+        if self.is_zombie || self.is_barrier() {
+            return marked;
+        }
+        let Some(spec) = &self.speculation else {
+            return marked;
+        };
+        let Some(scan) = spec.scan_threshold(min_time_to_speculation_ms) else {
+            return marked;
+        };
+        let running: Vec<TaskId> = self.running.iter().copied().collect();
+        for tid in running {
+            let Some(info) = self.info(tid) else { continue };
+            let index = info.index;
+            let i = index as usize;
+            if self.successful[i]
+                || self.copies_running[i] != 1
+                || self.speculatable.contains(&index)
+            {
+                continue;
+            }
+            let candidate = Candidate {
+                task_id: tid,
+                launch_time: info.launch_time,
+                decommission: decommissions.get(&info.executor).copied(),
+            };
+            let speculate = self
+                .speculation
+                .as_ref()
+                .is_some_and(|s| s.may_speculate(now, scan, candidate));
+            if speculate && self.mark_speculatable(index, executors) {
+                marked.push(index);
+            }
+        }
+        marked
     }
 
     /// `abort`: the stage fails; the TSM becomes a zombie.

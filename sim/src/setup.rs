@@ -19,6 +19,7 @@ use policies::fair_schedulable_builder::{
     AllocationSource, BuiltPools, PoolFileError, build_pools,
 };
 use policies::scheduling_mode::SchedulingMode;
+use policies::speculation::SpeculationSettings;
 use policies::task_scheduler_impl::SchedulerSettings;
 use policies::task_set_manager::TsmSettings;
 use workloads::model::Workload;
@@ -156,6 +157,12 @@ pub fn scheduler_settings(
         locality_wait_node_ms: conf.locality_wait_ms(LocalityWaitLevel::Node)?,
         locality_wait_rack_ms: conf.locality_wait_ms(LocalityWaitLevel::Rack)?,
         legacy_locality_reset: conf.legacy_locality_reset()?,
+        // Spark starts no speculation thread in local mode.
+        speculation: if layout.is_local {
+            None
+        } else {
+            SpeculationSettings::from_spark_conf(conf)?
+        },
     };
     Ok(SchedulerSettings {
         task_cpus: conf.task_cpus()?,

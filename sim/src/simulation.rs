@@ -55,6 +55,8 @@ enum Event {
     ResultHandled(TaskId),
     KillLanded(TaskId),
     Revive,
+    /// `checkSpeculatableTasks`, every `spark.speculation.interval` (cluster modes only).
+    SpeculationTick,
     JobEnd(u32),
 }
 
@@ -94,6 +96,8 @@ pub struct Simulation<'w> {
     recent_launches: Vec<VecDeque<u64>>,
     jobs_left: usize,
     out: SimOutput,
+    /// Spark job ids to give the jobs instead of submission order (see [`Simulation::with_job_ids`]).
+    job_ids: Option<Vec<u64>>,
 }
 
 impl<'w> Simulation<'w> {
@@ -144,6 +148,7 @@ impl<'w> Simulation<'w> {
             recent_launches: vec![VecDeque::new(); hosts],
             jobs_left: workload.jobs.len(),
             out: SimOutput::default(),
+            job_ids: None,
             setup,
         };
         sim.init_records();
@@ -188,11 +193,25 @@ impl<'w> Simulation<'w> {
             .sum();
     }
 
+    /// Gives workload job `j` the Spark job id `ids[j]` (its FIFO priority and its id in the
+    /// records) instead of the next id in submission order. A replay uses the log's ids: Spark
+    /// takes a job's id when the thread calls `submitJob`, before the DAG scheduler stamps its
+    /// submission, so two jobs submitted nearly together can have ids out of submission order.
+    /// Jobs beyond `ids` keep submission-order ids.
+    pub fn with_job_ids(mut self, ids: Vec<u64>) -> Self {
+        self.job_ids = Some(ids);
+        self
+    }
+
     /// Runs to the end and returns the records.
     pub fn run(mut self) -> SimOutput {
         self.schedule_arrivals();
         if !self.setup.local_mode && self.setup.revive_interval_ms > 0 {
             self.queue.push(SimTime::ZERO, Event::Revive);
+        }
+        if let Some(interval) = self.speculation_interval() {
+            self.queue
+                .push(SimTime::from_ms(interval), Event::SpeculationTick);
         }
         while let Some((time, event)) = self.queue.pop() {
             self.out.stats.events += 1;
@@ -225,12 +244,18 @@ impl<'w> Simulation<'w> {
             Event::ResultHandled(tid) => self.on_result(now, tid),
             Event::KillLanded(tid) => self.on_kill_landed(now, tid),
             Event::Revive => self.on_revive(now),
+            Event::SpeculationTick => self.on_speculation_tick(now),
             Event::JobEnd(j) => self.on_job_end(now, j as usize),
         }
     }
 
     fn on_job_submit(&mut self, now: u64, j: usize) {
         let (job_id, ready) = self.dag.submit_job(j, &self.workload.jobs[j]);
+        let job_id = self
+            .job_ids
+            .as_ref()
+            .and_then(|ids| ids.get(j).copied())
+            .unwrap_or(job_id);
         let record = &mut self.out.jobs[j];
         record.job_id = Some(job_id);
         record.submit_ms = Some(now);
@@ -309,6 +334,28 @@ impl<'w> Simulation<'w> {
             SimTime::from_ms(now + self.setup.revive_interval_ms),
             Event::Revive,
         );
+    }
+
+    /// The speculation check's period, when speculation is on (the setup leaves it off in
+    /// local mode, as Spark does).
+    fn speculation_interval(&self) -> Option<u64> {
+        let spec = self.setup.scheduler.tsm.speculation.as_ref()?;
+        Some(spec.interval_ms.max(1))
+    }
+
+    /// Spark's speculation thread: a fixed-delay check; a new candidate triggers a full offer
+    /// round (`reviveOffers`).
+    fn on_speculation_tick(&mut self, now: u64) {
+        if self.jobs_left == 0 {
+            return;
+        }
+        if self.scheduler.check_speculatable_tasks(now) {
+            self.offer_round(now, Offer::All);
+        }
+        if let Some(interval) = self.speculation_interval() {
+            self.queue
+                .push(SimTime::from_ms(now + interval), Event::SpeculationTick);
+        }
     }
 
     /// An offer round: all executors (full) or one executor's free cores (partial).

@@ -380,6 +380,7 @@ fn build_case(raw_jobs: &[RawJob], raw: &RawSetup) -> Case {
                 locality_wait_node_ms: raw.locality_wait_ms,
                 locality_wait_rack_ms: raw.locality_wait_ms,
                 legacy_locality_reset: false,
+                ..TsmSettings::default()
             },
         },
         executors,

@@ -6,7 +6,11 @@ use policies::executors::{ExecId, ExecutorRegistry, HostId};
 use policies::locality::{TaskLocality, TaskLocation};
 use policies::pool::PoolTree;
 use policies::scheduling_mode::SchedulingMode;
-use policies::task_set_manager::{SchedulerContext, TaskSet, TaskSetManager, TsmSettings};
+use policies::spark_version::SparkVersion;
+use policies::speculation::{DecommissionStates, SpeculationSettings};
+use policies::task_set_manager::{
+    DequeuedTask, SchedulerContext, TaskSet, TaskSetManager, TsmSettings,
+};
 
 /// `spark.locality.wait` in the suites.
 pub const W: u64 = 3000;
@@ -106,9 +110,52 @@ impl Fake {
             .map(|t| t.index)
     }
 
+    /// A direct `TSM.resourceOffer` call; returns the whole dequeued task.
+    pub fn offer_task(
+        &mut self,
+        tsm: &mut TaskSetManager,
+        now: u64,
+        exec: &str,
+        host: &str,
+        level: TaskLocality,
+    ) -> Option<DequeuedTask> {
+        let (e, h) = self.ids(exec, host);
+        tsm.resource_offer(now, e, h, level, &mut self.ctx).task
+    }
+
+    /// A direct `TSM.checkSpeculatableTasks(minTime)` with no executor decommissioned;
+    /// returns the indices it marked speculatable.
+    pub fn check(&self, tsm: &mut TaskSetManager, now: u64, min_time_ms: u64) -> Vec<u32> {
+        self.check_with(tsm, now, min_time_ms, &DecommissionStates::new())
+    }
+
+    /// As [`Fake::check`], with decommission notices.
+    pub fn check_with(
+        &self,
+        tsm: &mut TaskSetManager,
+        now: u64,
+        min_time_ms: u64,
+        decommissions: &DecommissionStates,
+    ) -> Vec<u32> {
+        tsm.find_speculatable_tasks(now, min_time_ms, &self.ctx.executors, decommissions)
+    }
+
     /// The last launched attempt's task id.
     pub fn last_tid(&self) -> u64 {
         self.ctx.next_task_id - 1
+    }
+}
+
+/// `TsmSettings` with `spark.speculation=true`: `version`'s defaults, then `edit`.
+pub fn speculative(
+    version: SparkVersion,
+    edit: impl FnOnce(&mut SpeculationSettings),
+) -> TsmSettings {
+    let mut s = SpeculationSettings::for_version(version);
+    edit(&mut s);
+    TsmSettings {
+        speculation: Some(s),
+        ..TsmSettings::default()
     }
 }
 

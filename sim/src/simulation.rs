@@ -76,6 +76,7 @@ struct Attempt {
     record: u32,
     executor: usize,
     host: usize,
+    /// Duration plus the cluster-mode costs known at launch.
     duration: u64,
     fails: bool,
     done: bool,
@@ -94,6 +95,8 @@ pub struct Simulation<'w> {
     stage_tsm: Vec<Option<TsmId>>,
     successors: Vec<Vec<usize>>,
     recent_launches: Vec<VecDeque<u64>>,
+    /// (stage, executor) pairs that have run a task: the first one pays for deserialization.
+    stage_seen_on: std::collections::HashSet<(u32, usize)>,
     jobs_left: usize,
     out: SimOutput,
     /// Spark job ids to give the jobs instead of submission order (see [`Simulation::with_job_ids`]).
@@ -146,6 +149,7 @@ impl<'w> Simulation<'w> {
             stage_tsm: Vec::new(),
             successors,
             recent_launches: vec![VecDeque::new(); hosts],
+            stage_seen_on: std::collections::HashSet::new(),
             jobs_left: workload.jobs.len(),
             out: SimOutput::default(),
             job_ids: None,
@@ -400,6 +404,22 @@ impl<'w> Simulation<'w> {
         k.task_launch_overhead_ms + k.concurrent_launch_overhead_ms * near.saturating_sub(1)
     }
 
+    /// What a task costs beyond local mode on a real cluster: every task's RPCs, and the
+    /// first task of a stage on an executor deserializing the stage (`sparksim.task.*`).
+    fn cluster_costs(&mut self, stage_id: u32, executor: usize) -> u64 {
+        if self.setup.local_mode {
+            return 0;
+        }
+        let k = &self.setup.knobs;
+        let first = self.stage_seen_on.insert((stage_id, executor));
+        k.cluster_launch_overhead_ms
+            + if first {
+                k.first_on_executor_overhead_ms
+            } else {
+                0
+            }
+    }
+
     fn remember_launch(&mut self, now: u64, host: usize) {
         let horizon = 2 * self.setup.knobs.concurrent_launch_window_ms;
         let recent = &mut self.recent_launches[host];
@@ -417,7 +437,8 @@ impl<'w> Simulation<'w> {
         let job = st.job;
         let stage = &self.workload.jobs[job].stages[st.index_in_job];
         let task = l.index as usize;
-        let duration = stage.attempt_duration_ms(task, l.attempt_number);
+        let duration = stage.attempt_duration_ms(task, l.attempt_number)
+            + self.cluster_costs(l.stage_id, executor);
         let fails = l.attempt_number < stage.failures_of(task);
         let host = l.host.0 as usize;
         self.remember_launch(now, host);

@@ -115,3 +115,91 @@ fn fidelity_local_runs_designed_arrivals_with_chains() {
     assert!(median <= 0.05, "median {median}");
     assert!(p90 <= 0.15, "p90 {p90}");
 }
+
+/// (job name, stage position in the job, task index) of every speculative copy in the real run.
+fn real_speculative_copies(run: &Path) -> Vec<(String, usize, u64)> {
+    let text = std::fs::read_to_string(run.join("observed.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let jobs = json["jobs"].as_array().unwrap();
+    let mut copies: Vec<_> = json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["speculative"] == true)
+        .map(|t| {
+            let job = jobs
+                .iter()
+                .find(|j| j["spark_job_id"] == t["spark_job_id"])
+                .unwrap();
+            let mut stages: Vec<u64> = job["stage_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_u64().unwrap())
+                .collect();
+            stages.sort_unstable();
+            let position = stages
+                .iter()
+                .position(|&s| s == t["stage_id"].as_u64().unwrap())
+                .unwrap();
+            (
+                job["name"].as_str().unwrap().to_string(),
+                position,
+                t["task_index"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    copies.sort();
+    copies
+}
+
+/// Spark's speculation on a real 2-host standalone cluster (d5): the simulator must launch
+/// copies for the same task indices as the real run and predict each job's turnaround within
+/// 10%, with speculation on and off, for real and designed arrivals.
+#[test]
+fn fidelity_standalone_speculation_runs() {
+    let mut worst: f64 = 0.0;
+    for run in std::fs::read_dir(dev_root().join("d5_speculation")).unwrap() {
+        let run = run.unwrap().path();
+        let real = observed(&run);
+        let expected_copies = real_speculative_copies(&run);
+        for file in ["scenario_observed.json", "scenario.json"] {
+            let workload = workloads::scenario::load_scenario(run.join(file))
+                .unwrap()
+                .workload;
+            let mut conf = SparkConf::new();
+            apply_workload_conf(&mut conf, &workload);
+            let out = Simulation::new(&workload, prepare(&conf, &workload, 0).unwrap().setup).run();
+            let mut copies: Vec<_> = out
+                .tasks
+                .iter()
+                .filter(|t| t.speculative)
+                .map(|t| {
+                    let job = &out.jobs[t.job as usize];
+                    let position = job.stage_ids.iter().position(|&s| s == t.stage_id).unwrap();
+                    (job.name.clone(), position, u64::from(t.task_index))
+                })
+                .collect();
+            copies.sort();
+            let label = format!("{}/{file}", run.file_name().unwrap().to_string_lossy());
+            println!("{label}: speculative copies real {expected_copies:?} sim {copies:?}");
+            assert_eq!(copies, expected_copies, "{label}");
+            for (name, real_ms) in &real {
+                let sim_ms = out
+                    .jobs
+                    .iter()
+                    .find(|j| &j.name == name)
+                    .unwrap()
+                    .turnaround_ms()
+                    .unwrap();
+                let err = (sim_ms as f64 - *real_ms as f64) / *real_ms as f64;
+                println!(
+                    "{label:<40} {name:<8} real {real_ms:>6} sim {sim_ms:>6} {:+.1}%",
+                    err * 100.0
+                );
+                worst = worst.max(err.abs());
+            }
+        }
+    }
+    assert!(worst <= 0.10, "worst job error {worst}");
+}

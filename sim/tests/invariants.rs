@@ -367,6 +367,8 @@ fn build_case(raw_jobs: &[RawJob], raw: &RawSetup) -> Case {
             concurrent_launch_overhead_ms: v[6] / 4,
             concurrent_launch_window_ms: v[7],
             kill_latency_ms: v[8],
+            first_on_executor_overhead_ms: v[5] / 2,
+            cluster_launch_overhead_ms: v[6] / 4,
         },
     };
     let setup = SimSetup {

@@ -15,4 +15,5 @@ pub mod knobs;
 pub mod records;
 pub mod setup;
 pub mod simulation;
+pub mod stragglers;
 pub mod time;

@@ -13,6 +13,7 @@ use crate::cluster::workers::{
 use crate::cluster::{ExecutorConf, ExecutorLayout, Master, WorkerSpec};
 use crate::knobs::{KNOBS, SimKnobs};
 use crate::simulation::SimSetup;
+use crate::stragglers::{EXECUTOR_KEY, HOST_KEY, Slowdowns};
 use policies::conf::LocalityWaitLevel;
 use policies::conf::{ConfError, ConfSource, SparkConf};
 use policies::fair_schedulable_builder::{
@@ -31,6 +32,8 @@ pub fn sim_keys() -> Vec<&'static str> {
         WORKERS_KEY,
         WORKER_CORES_KEY,
         WORKER_MEMORY_KEY,
+        EXECUTOR_KEY,
+        HOST_KEY,
         "sparksim.seed",
     ]);
     keys
@@ -51,6 +54,8 @@ pub enum SetupError {
     NoExecutors,
     #[error(transparent)]
     Pools(#[from] PoolFileError),
+    #[error("{0}")]
+    Stragglers(String),
 }
 
 /// Adds what the workload file carries beneath the user's settings.
@@ -135,6 +140,12 @@ pub fn executor_layout(
         return Err(SetupError::NoExecutors);
     }
     Ok(layout)
+}
+
+/// Reads the straggler model (`sparksim.stragglers.*`).
+fn slowdowns(conf: &SparkConf) -> Result<Slowdowns, SetupError> {
+    Slowdowns::from_conf_values(conf.get(EXECUTOR_KEY), conf.get(HOST_KEY))
+        .map_err(SetupError::Stragglers)
 }
 
 /// Reads the `sparksim.*` knobs.
@@ -259,5 +270,6 @@ pub fn build_setup(
         knobs: knobs(conf)?,
         executors: layout.executors,
         shuffle_seed: Some(seed),
+        slowdowns: slowdowns(conf)?,
     })
 }

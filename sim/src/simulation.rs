@@ -43,6 +43,8 @@ pub struct SimSetup {
     pub knobs: SimKnobs,
     /// Seed of the offer shuffle; `None` keeps offers in executor order (Spark's tests).
     pub shuffle_seed: Option<u64>,
+    /// Slow executors or hosts.
+    pub slowdowns: crate::stragglers::Slowdowns,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -437,8 +439,10 @@ impl<'w> Simulation<'w> {
         let job = st.job;
         let stage = &self.workload.jobs[job].stages[st.index_in_job];
         let task = l.index as usize;
-        let duration = stage.attempt_duration_ms(task, l.attempt_number)
-            + self.cluster_costs(l.stage_id, executor);
+        let nominal = stage.attempt_duration_ms(task, l.attempt_number);
+        let spec = &self.setup.executors[executor];
+        let work = self.setup.slowdowns.duration(nominal, &spec.id, &spec.host, now);
+        let duration = work + self.cluster_costs(l.stage_id, executor);
         let fails = l.attempt_number < stage.failures_of(task);
         let host = l.host.0 as usize;
         self.remember_launch(now, host);

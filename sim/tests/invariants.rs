@@ -390,6 +390,7 @@ fn build_case(raw_jobs: &[RawJob], raw: &RawSetup) -> Case {
         revive_interval_ms: if raw.local { 0 } else { raw.revive_interval_ms },
         knobs,
         shuffle_seed: Some(raw.seed),
+        slowdowns: Default::default(),
     };
     Case { workload, setup }
 }
@@ -1202,6 +1203,7 @@ fn nothing_of_an_aborted_job_launches_after_the_abort() {
             ..SimKnobs::zero()
         },
         shuffle_seed: None,
+        slowdowns: Default::default(),
     };
     let case = Case { workload, setup };
     let out = run(&case);

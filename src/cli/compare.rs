@@ -19,9 +19,15 @@ pub struct CompareArgs {
     pub workload: WorkloadArgs,
     #[command(flatten)]
     pub spark: SparkArgs,
-    /// Scheduler modes to compare, in order; the first is the baseline of the ratios.
-    #[arg(long, value_delimiter = ',', default_value = "FIFO,FAIR")]
-    pub modes: Vec<String>,
+    /// Scheduler modes to compare, in order; the first is the baseline of the ratios
+    /// (default FIFO,FAIR).
+    #[arg(long, value_delimiter = ',', conflicts_with = "vs_conf")]
+    pub modes: Option<Vec<String>>,
+    /// Instead of modes: compare the configuration as given ("baseline") with the same plus
+    /// these settings ("variant"), e.g. --conf spark.speculation=false --vs-conf
+    /// spark.speculation=true. Repeatable.
+    #[arg(long = "vs-conf", value_name = "KEY=VALUE")]
+    pub vs_conf: Vec<String>,
     /// Write each run's files into DIR/<mode>/ and the comparison into DIR/comparison.json.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -48,6 +54,28 @@ pub fn mode_variants(modes: &[String]) -> Result<Vec<Variant>> {
         .collect()
 }
 
+/// The configuration as given, and the same plus the `--vs-conf` settings.
+pub fn conf_variants(vs_conf: &[String]) -> Result<Vec<Variant>> {
+    let overrides = vs_conf
+        .iter()
+        .map(|arg| policies::conf::parse_conf_arg(arg).with_context(|| format!("--vs-conf {arg}")))
+        .collect::<Result<Vec<_>>>()?;
+    println!(
+        "baseline: the configuration as given; variant: plus {}\n",
+        vs_conf.join(" ")
+    );
+    Ok(vec![
+        Variant {
+            label: "baseline".into(),
+            overrides: Vec::new(),
+        },
+        Variant {
+            label: "variant".into(),
+            overrides,
+        },
+    ])
+}
+
 /// Runs every variant of the workload.
 pub fn run_variants(
     workload: &Workload,
@@ -72,7 +100,15 @@ pub fn run_variants(
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let (workload, warnings) = load_workload(&args.workload, args.spark.seed)?;
     print_warnings(&warnings);
-    let variants = mode_variants(&args.modes)?;
+    let variants = if args.vs_conf.is_empty() {
+        let modes = args
+            .modes
+            .clone()
+            .unwrap_or_else(|| vec!["FIFO".into(), "FAIR".into()]);
+        mode_variants(&modes)?
+    } else {
+        conf_variants(&args.vs_conf)?
+    };
     let runs = run_variants(&workload, &args.spark, &variants)?;
     print_comparison(&workload, &runs);
     if let Some(dir) = &args.out {

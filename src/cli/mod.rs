@@ -6,8 +6,11 @@ mod common;
 mod compare;
 mod demo;
 mod generate;
+mod inspect;
 mod pools;
+mod replay;
 mod run;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +36,12 @@ enum Command {
     Pools(pools::PoolsArgs),
     /// Draw a workload from a synthetic TOML spec and write it as a scenario file.
     Generate(generate::GenerateArgs),
+    /// Summarise a Spark event log: application, pools, jobs, executors, warnings.
+    Inspect(inspect::InspectArgs),
+    /// Re-simulate a Spark event log's workload under its configuration plus overrides.
+    Replay(replay::ReplayArgs),
+    /// Replay a log under its recorded configuration and compare with what really happened.
+    Validate(validate::ValidateArgs),
 }
 
 /// Parses the arguments and runs the command.
@@ -44,6 +53,9 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Pools(args) => pools::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Replay(args) => replay::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     match result {
         Ok(code) => code,

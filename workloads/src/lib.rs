@@ -3,6 +3,7 @@
 
 pub mod eventlog;
 pub mod model;
+pub mod replay;
 pub mod rng;
 pub mod scenario;
 pub mod synthetic;

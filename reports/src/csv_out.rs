@@ -5,6 +5,8 @@
 //!   `job_id,name,pool,submit_ms,first_launch_ms,end_ms,turnaround_ms,wait_ms,tasks,status`.
 //! * `tasks.csv`: one row per task attempt, in [`SimOutput::tasks`] order (launch order):
 //!   `job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,finish_ms,status,speculative`.
+//! * `executors.csv`: one row per [`ExecutorRecord`], in [`SimOutput::executors`] order:
+//!   `executor_id,host,cores,added_ms,removed_ms` (`removed_ms` empty while registered at the end).
 //!
 //! A missing value is an empty cell. Times are integer milliseconds of simulated time. Rows end
 //! with `\n`; fields are quoted only when they need it. Both writers stream to any
@@ -13,7 +15,7 @@
 
 use std::io;
 
-use sim::records::{JobRecord, SimOutput, TaskRecord};
+use sim::records::{ExecutorRecord, JobRecord, SimOutput, TaskRecord};
 
 use crate::per_pool::{turnaround_ms, wait_ms};
 
@@ -46,6 +48,9 @@ pub const TASKS_HEADER: [&str; 11] = [
     "speculative",
 ];
 
+/// The header of `executors.csv`.
+pub const EXECUTORS_HEADER: [&str; 5] = ["executor_id", "host", "cores", "added_ms", "removed_ms"];
+
 /// Writes `jobs.csv` for `run` to `out`, then flushes.
 pub fn write_jobs_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
     let mut w = writer(out);
@@ -63,6 +68,16 @@ pub fn write_tasks_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> 
     w.write_record(TASKS_HEADER)?;
     for task in &run.tasks {
         task_row(&mut w, run, task)?;
+    }
+    w.flush()
+}
+
+/// Writes `executors.csv` for `run` to `out`, then flushes.
+pub fn write_executors_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(EXECUTORS_HEADER)?;
+    for executor in &run.executors {
+        executor_row(&mut w, executor)?;
     }
     w.flush()
 }
@@ -105,6 +120,15 @@ fn task_row<W: io::Write>(
     w.write_field(Num::new(t.finish_ms))?;
     w.write_field(t.status.as_str())?;
     w.write_field(if t.speculative { "true" } else { "false" })?;
+    w.write_record(None::<&[u8]>)
+}
+
+fn executor_row<W: io::Write>(w: &mut csv::Writer<W>, e: &ExecutorRecord) -> csv::Result<()> {
+    w.write_field(&e.executor_id)?;
+    w.write_field(&e.host)?;
+    w.write_field(Num::new(e.cores.into()))?;
+    w.write_field(Num::new(e.added_ms))?;
+    w.write_field(Num::opt(e.removed_ms))?;
     w.write_record(None::<&[u8]>)
 }
 
@@ -199,6 +223,20 @@ job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,fini
     }
 
     #[test]
+    fn executors_csv_golden() {
+        let mut run = fixtures::run();
+        run.executors[1].added_ms = 500;
+        run.executors[1].removed_ms = Some(6000);
+        let got = text(|w, r| write_executors_csv(w, r), &run);
+        let want = "\
+executor_id,host,cores,added_ms,removed_ms
+1,host-a,2,0,
+2,host-b,2,500,6000
+";
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn empty_run_writes_only_headers() {
         let run = SimOutput::default();
         assert_eq!(
@@ -208,6 +246,10 @@ job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,fini
         assert_eq!(
             text(|w, r| write_tasks_csv(w, r), &run),
             format!("{}\n", TASKS_HEADER.join(","))
+        );
+        assert_eq!(
+            text(|w, r| write_executors_csv(w, r), &run),
+            format!("{}\n", EXECUTORS_HEADER.join(","))
         );
     }
 

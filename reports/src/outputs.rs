@@ -1,6 +1,7 @@
-//! Writes a run's standard files into an output directory: `jobs.csv`, `tasks.csv` and
-//! `summary.json` ([`RUN_FILES`]). It creates the directory if needed, overwrites those three
-//! files and never reads, removes or writes any other file there.
+//! Writes a run's standard files into an output directory: `jobs.csv`, `tasks.csv`,
+//! `summary.json` and `executors.csv` ([`RUN_FILES`]). It creates the directory if needed,
+//! overwrites those files and never reads, removes or writes any other file there.
+//! [`crate::read`](mod@crate::read) reads them back (`sparksim report`).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -8,23 +9,26 @@ use std::path::{Path, PathBuf};
 
 use sim::records::SimOutput;
 
-use crate::csv_out::{write_jobs_csv, write_tasks_csv};
+use crate::csv_out::{write_executors_csv, write_jobs_csv, write_tasks_csv};
 use crate::summary::{RunInfo, summarize, write_summary_json};
 
 /// The files [`write_run_outputs`] writes, in the order it writes them.
-pub const RUN_FILES: [&str; 3] = ["jobs.csv", "tasks.csv", "summary.json"];
+/// `executors.csv` came last (it was added after the first three) and is optional for readers.
+pub const RUN_FILES: [&str; 4] = ["jobs.csv", "tasks.csv", "summary.json", "executors.csv"];
 
-/// Writes `jobs.csv`, `tasks.csv` and `summary.json` for `run` into `dir` (created with its
-/// parents if missing) and returns their paths in that order. An error names the file.
+/// Writes `jobs.csv`, `tasks.csv`, `summary.json` and `executors.csv` for `run` into `dir`
+/// (created with its parents if missing) and returns their paths in that order. An error names
+/// the file.
 pub fn write_run_outputs(dir: &Path, run: &SimOutput, info: &RunInfo) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
-    let [jobs, tasks, summary] = RUN_FILES.map(|name| dir.join(name));
+    let [jobs, tasks, summary, executors] = RUN_FILES.map(|name| dir.join(name));
     write_file(&jobs, |f| write_jobs_csv(f, run))?;
     write_file(&tasks, |f| write_tasks_csv(f, run))?;
     write_file(&summary, |f| {
         write_summary_json(BufWriter::new(f), &summarize(run, info))
     })?;
-    Ok(vec![jobs, tasks, summary])
+    write_file(&executors, |f| write_executors_csv(f, run))?;
+    Ok(vec![jobs, tasks, summary, executors])
 }
 
 fn write_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
@@ -70,7 +74,7 @@ mod tests {
     }
 
     #[test]
-    fn writes_the_three_files_and_leaves_others_alone() {
+    fn writes_the_run_files_and_leaves_others_alone() {
         let tmp = TempDir::new("three");
         let dir = tmp.0.join("nested/out");
         fs::create_dir_all(&dir).unwrap();
@@ -85,7 +89,13 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["jobs.csv", "notes.txt", "summary.json", "tasks.csv"]
+            [
+                "executors.csv",
+                "jobs.csv",
+                "notes.txt",
+                "summary.json",
+                "tasks.csv"
+            ]
         );
         assert!(
             fs::read_to_string(&paths[0])

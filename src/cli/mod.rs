@@ -9,6 +9,7 @@ mod generate;
 mod inspect;
 mod pools;
 mod replay;
+mod report;
 mod run;
 mod validate;
 
@@ -42,6 +43,8 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Replay a log under its recorded configuration and compare with what really happened.
     Validate(validate::ValidateArgs),
+    /// Build the HTML report (charts) from a run's saved outputs.
+    Report(report::ReportArgs),
 }
 
 /// Parses the arguments and runs the command.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(code) => code,

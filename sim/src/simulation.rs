@@ -441,7 +441,10 @@ impl<'w> Simulation<'w> {
         let task = l.index as usize;
         let nominal = stage.attempt_duration_ms(task, l.attempt_number);
         let spec = &self.setup.executors[executor];
-        let work = self.setup.slowdowns.duration(nominal, &spec.id, &spec.host, now);
+        let work = self
+            .setup
+            .slowdowns
+            .duration(nominal, &spec.id, &spec.host, now);
         let duration = work + self.cluster_costs(l.stage_id, executor);
         let fails = l.attempt_number < stage.failures_of(task);
         let host = l.host.0 as usize;

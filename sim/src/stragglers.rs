@@ -41,11 +41,22 @@ impl Slowdowns {
     pub fn from_conf_values(executors: Option<&str>, hosts: Option<&str>) -> Result<Self, String> {
         let mut all = Vec::new();
         for (key, value, make) in [
-            (EXECUTOR_KEY, executors, Target::Executor as fn(String) -> Target),
+            (
+                EXECUTOR_KEY,
+                executors,
+                Target::Executor as fn(String) -> Target,
+            ),
             (HOST_KEY, hosts, Target::Host as fn(String) -> Target),
         ] {
-            for item in value.unwrap_or_default().split(',').map(str::trim).filter(|i| !i.is_empty()) {
-                all.push(parse_item(item, make).map_err(|why| format!("{key}: \"{item}\": {why}"))?);
+            for item in value
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+            {
+                all.push(
+                    parse_item(item, make).map_err(|why| format!("{key}: \"{item}\": {why}"))?,
+                );
             }
         }
         Ok(Slowdowns(all))
@@ -78,8 +89,13 @@ fn parse_item(item: &str, make: fn(String) -> Target) -> Result<Slowdown, String
         Some((s, w)) => (s, Some(w)),
         None => (item, None),
     };
-    let (name, factor) = spec.rsplit_once(':').ok_or("expected NAME:FACTOR[@FROM-TO]")?;
-    let factor: f64 = factor.trim().parse().map_err(|_| format!("factor \"{factor}\" is not a number"))?;
+    let (name, factor) = spec
+        .rsplit_once(':')
+        .ok_or("expected NAME:FACTOR[@FROM-TO]")?;
+    let factor: f64 = factor
+        .trim()
+        .parse()
+        .map_err(|_| format!("factor \"{factor}\" is not a number"))?;
     if !(factor.is_finite() && factor > 0.0) {
         return Err(format!("factor {factor} must be a positive number"));
     }
@@ -87,16 +103,26 @@ fn parse_item(item: &str, make: fn(String) -> Target) -> Result<Slowdown, String
         None => (0, u64::MAX),
         Some(w) => parse_window(w)?,
     };
-    Ok(Slowdown { target: make(name.trim().to_string()), factor, from_ms, to_ms })
+    Ok(Slowdown {
+        target: make(name.trim().to_string()),
+        factor,
+        from_ms,
+        to_ms,
+    })
 }
 
 fn parse_window(w: &str) -> Result<(u64, u64), String> {
     let (from, to) = w.split_once('-').ok_or("expected a window FROM-TO in ms")?;
-    let from: u64 = from.trim().parse().map_err(|_| format!("window start \"{from}\" is not a whole number of ms"))?;
+    let from: u64 = from
+        .trim()
+        .parse()
+        .map_err(|_| format!("window start \"{from}\" is not a whole number of ms"))?;
     let to: u64 = if to.trim().is_empty() {
         u64::MAX
     } else {
-        to.trim().parse().map_err(|_| format!("window end \"{to}\" is not a whole number of ms"))?
+        to.trim()
+            .parse()
+            .map_err(|_| format!("window end \"{to}\" is not a whole number of ms"))?
     };
     if to <= from {
         return Err(format!("window {from}-{to} is empty"));

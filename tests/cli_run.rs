@@ -217,3 +217,54 @@ fn bad_workload_files_name_the_file_and_the_job() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compare_vs_conf_shows_what_speculation_buys_on_a_straggler() {
+    let workload = format!(
+        "{}/workloads/examples/speculation.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = scratch("speculation");
+    let o = sparksim(&[
+        "compare",
+        "--workload",
+        &workload,
+        "--conf",
+        "spark.speculation=false",
+        "--vs-conf",
+        "spark.speculation=true",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("wasted slot-s"), "{}", stdout(&o));
+    let summary = |label: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(dir.join(label).join("summary.json")).unwrap(),
+        )
+        .unwrap()
+    };
+    let (base, variant) = (summary("baseline"), summary("variant"));
+    assert_eq!(base["speculation"].as_array().unwrap().len(), 0);
+    let all = variant["speculation"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        all["copies"].as_u64().unwrap() > 0 && all["copies_won"].as_u64().unwrap() > 0,
+        "{all}"
+    );
+    assert!(all["wasted_slot_ms"].as_u64().unwrap() > 0, "{all}");
+    let mean = |s: &serde_json::Value| {
+        s["per_pool"]["all"]["turnaround"]["mean_ms"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        mean(&variant) < mean(&base),
+        "speculation should help a straggler"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

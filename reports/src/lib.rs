@@ -20,6 +20,7 @@ pub mod html;
 pub mod outputs;
 pub mod per_pool;
 pub mod read;
+pub mod speculation;
 pub mod stats;
 pub mod summary;
 pub mod table;
@@ -33,5 +34,6 @@ pub use html::{ReportFiles, ReportOptions, ReportRun, write_report, write_report
 pub use outputs::{RUN_FILES, write_run_outputs};
 pub use per_pool::{PoolStats, PoolSummary, per_pool};
 pub use read::{ReadError, SavedRun, read_run_dir, read_runs};
+pub use speculation::{SpeculationStats, speculation_by_pool, speculation_table};
 pub use summary::{RunInfo, Summary, summarize, write_summary_json};
 pub use table::pool_table;

@@ -109,6 +109,8 @@ pub struct Summary {
     pub config: Config,
     pub totals: Totals,
     pub per_pool: PoolSummary,
+    /// Speculative execution per pool (empty when no copy was launched).
+    pub speculation: Vec<crate::speculation::SpeculationStats>,
     pub engine: Engine,
     pub warnings: Vec<String>,
 }
@@ -120,6 +122,7 @@ pub fn summarize(run: &SimOutput, info: &RunInfo) -> Summary {
         config: config(run, info),
         totals: totals(run),
         per_pool: per_pool(&run.jobs),
+        speculation: crate::speculation::speculation_by_pool(run),
         engine: Engine {
             events: run.stats.events,
             offer_rounds: run.stats.offer_rounds,
@@ -307,7 +310,13 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "format", "config", "totals", "per_pool", "engine", "warnings"
+                "format",
+                "config",
+                "totals",
+                "per_pool",
+                "speculation",
+                "engine",
+                "warnings"
             ]
         );
         let config = text.find("\"config\"").unwrap();

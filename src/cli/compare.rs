@@ -133,6 +133,12 @@ pub fn print_comparison(workload: &Workload, runs: &[(String, RunResult)]) {
         println!("{}", comparison.job_table());
     }
     for (label, r) in runs {
+        let table = reports::speculation_table(&reports::speculation_by_pool(&r.output));
+        if !table.is_empty() {
+            println!("{label}:\n{table}");
+        }
+    }
+    for (label, r) in runs {
         let mut w = r.prepared_warnings.clone();
         w.extend(r.output.warnings.iter().cloned());
         w.sort();

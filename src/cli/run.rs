@@ -34,6 +34,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let info = run_info(&result.conf, &workload, args.spark.seed);
     println!("{}", header(&info, &result.output));
     println!("{}", pool_table(&per_pool(&result.output.jobs)));
+    print!(
+        "{}",
+        reports::speculation_table(&reports::speculation_by_pool(&result.output))
+    );
     print_failures(&result.output);
     if let Some(dir) = &args.out {
         write_outputs(dir, &result.output, &info)?;

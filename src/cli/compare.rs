@@ -31,6 +31,9 @@ pub struct CompareArgs {
     /// Write each run's files into DIR/<mode>/ and the comparison into DIR/comparison.json.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the HTML report comparing the runs (report.html, *.svg, *.png) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
 }
 
 /// One labelled configuration of a comparison.
@@ -114,6 +117,9 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.out {
         write_comparison(dir, &workload, args.spark.seed, &runs)?;
     }
+    if let Some(dir) = &args.report {
+        write_comparison_report(dir, &workload, args.spark.seed, &runs)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -147,6 +153,25 @@ pub fn print_comparison(workload: &Workload, runs: &[(String, RunResult)]) {
             eprintln!("warning ({label}): {line}");
         }
     }
+}
+
+/// The HTML report over every run of the comparison.
+pub fn write_comparison_report(
+    dir: &std::path::Path,
+    workload: &Workload,
+    seed: u64,
+    runs: &[(String, RunResult)],
+) -> Result<PathBuf> {
+    let infos: Vec<reports::RunInfo> = runs
+        .iter()
+        .map(|(_, r)| run_info(&r.conf, workload, seed))
+        .collect();
+    let labelled: Vec<(&str, &sim::records::SimOutput, &reports::RunInfo)> = runs
+        .iter()
+        .zip(&infos)
+        .map(|((l, r), i)| (l.as_str(), &r.output, i))
+        .collect();
+    crate::cli::run::write_html_report(dir, &labelled)
 }
 
 /// Every run's files under `DIR/<label>/`, and `DIR/comparison.json`.

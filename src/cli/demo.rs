@@ -3,7 +3,9 @@
 //! told in two sentences computed from the results.
 
 use crate::cli::common::SparkArgs;
-use crate::cli::compare::{mode_variants, print_comparison, run_variants, write_comparison};
+use crate::cli::compare::{
+    mode_variants, print_comparison, run_variants, write_comparison, write_comparison_report,
+};
 use anyhow::Result;
 use reports::per_pool;
 use sim::records::SimOutput;
@@ -15,9 +17,10 @@ pub const DEMO_SCENARIO: &str = include_str!("examples/demo.json");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    /// Also write each run's files into DIR/FIFO/ and DIR/FAIR/.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    /// Where to write each run's files (DIR/FIFO/, DIR/FAIR/) and the HTML report
+    /// (DIR/report/report.html).
+    #[arg(long, value_name = "DIR", default_value = "sparksim-demo")]
+    pub out: PathBuf,
     /// Print the built-in scenario file and exit.
     #[arg(long)]
     pub print_scenario: bool,
@@ -38,10 +41,9 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         &mode_variants(&["FIFO".into(), "FAIR".into()])?,
     )?;
     print_comparison(&workload, &runs);
-    println!("{}", story(&runs[0].1.output, &runs[1].1.output));
-    if let Some(dir) = &args.out {
-        write_comparison(dir, &workload, spark.seed, &runs)?;
-    }
+    println!("{}\n", story(&runs[0].1.output, &runs[1].1.output));
+    write_comparison(&args.out, &workload, spark.seed, &runs)?;
+    write_comparison_report(&args.out.join("report"), &workload, spark.seed, &runs)?;
     Ok(ExitCode::SUCCESS)
 }
 

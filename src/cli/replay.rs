@@ -26,7 +26,7 @@
 //!   `sparksim.cluster.*`): then Spark's placement for that master builds them.
 
 use crate::cli::common::{SparkArgs, build_conf, print_warnings};
-use crate::cli::run::{header, print_failures, run_info, write_outputs};
+use crate::cli::run::{header, print_failures, run_info, write_html_report, write_outputs};
 use anyhow::{Context, Result};
 use policies::conf::{ConfError, ConfSource, SparkConf, keys};
 use policies::spark_version::SparkVersion;
@@ -128,6 +128,9 @@ pub struct ReplayArgs {
     /// Write jobs.csv, tasks.csv and summary.json into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the HTML report (report.html, *.svg, *.png) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
 }
 
 pub fn run(args: ReplayArgs) -> Result<ExitCode> {
@@ -149,6 +152,9 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     print_failures(&r.output);
     if let Some(dir) = &args.out {
         write_outputs(dir, &r.output, &info)?;
+    }
+    if let Some(dir) = &args.report {
+        write_html_report(dir, &[(info.scheduler_mode.as_str(), &r.output, &info)])?;
     }
     print_warnings(&r.warnings);
     eprintln!(

@@ -18,9 +18,12 @@ pub struct RunArgs {
     pub workload: WorkloadArgs,
     #[command(flatten)]
     pub spark: SparkArgs,
-    /// Write jobs.csv, tasks.csv and summary.json into this directory.
+    /// Write jobs.csv, tasks.csv, executors.csv and summary.json into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the HTML report (report.html, *.svg, *.png) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
@@ -41,6 +44,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     print_failures(&result.output);
     if let Some(dir) = &args.out {
         write_outputs(dir, &result.output, &info)?;
+    }
+    if let Some(dir) = &args.report {
+        write_html_report(
+            dir,
+            &[(info.scheduler_mode.as_str(), &result.output, &info)],
+        )?;
     }
     warnings.extend(result.output.warnings.iter().cloned());
     print_warnings(&warnings);
@@ -110,6 +119,14 @@ pub fn print_failures(out: &SimOutput) {
             job.status.as_str()
         );
     }
+}
+
+/// Writes the HTML report and says where.
+pub fn write_html_report(dir: &Path, runs: &[(&str, &SimOutput, &RunInfo)]) -> Result<PathBuf> {
+    let files = reports::write_report(dir, runs)
+        .map_err(|e| anyhow::anyhow!("cannot write the report into {}: {e}", dir.display()))?;
+    println!("report: {}", files.html.display());
+    Ok(files.html)
 }
 
 /// Writes the run's files and says where.

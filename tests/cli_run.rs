@@ -42,8 +42,9 @@ fn first_line(path: &Path) -> String {
 }
 
 #[test]
-fn demo_prints_fifo_vs_fair_and_what_happened() {
-    let o = sparksim(&["demo"]);
+fn demo_prints_fifo_vs_fair_and_what_happened_and_writes_its_report() {
+    let dir = scratch("demo");
+    let o = sparksim(&["demo", "--out", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("FAIR/FIFO"), "{out}");
@@ -55,6 +56,49 @@ fn demo_prints_fifo_vs_fair_and_what_happened() {
         out.contains("Under FIFO") && out.contains("Under FAIR"),
         "{out}"
     );
+    let report = dir.join("report").join("report.html");
+    assert!(
+        out.contains(&format!("report: {}", report.display())),
+        "{out}"
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("interactive") && html.contains("<svg"),
+        "the report has the pools and inline charts"
+    );
+    for mode in ["FIFO", "FAIR"] {
+        assert!(dir.join(mode).join("jobs.csv").exists());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn run_and_compare_write_an_html_report_on_request() {
+    let wl = fidelity("d1_fair_vs_fifo/FAIR_r1/scenario.json");
+    let (a, b) = (scratch("report-run"), scratch("report-compare"));
+    let o = sparksim(&["run", "--workload", &wl, "--report", a.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sparksim(&[
+        "compare",
+        "--workload",
+        &wl,
+        "--report",
+        b.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for dir in [&a, &b] {
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        assert!(
+            html.contains("<svg") && !html.contains("https://"),
+            "{}",
+            dir.display()
+        );
+        let has_png = std::fs::read_dir(dir)
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "png"));
+        assert!(has_png, "{}", dir.display());
+    }
+    let _ = (std::fs::remove_dir_all(&a), std::fs::remove_dir_all(&b));
 }
 
 #[test]

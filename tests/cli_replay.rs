@@ -541,3 +541,34 @@ fn broken_inputs_are_errors_or_warnings_never_panics() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn compare_log_replays_a_fifo_log_under_fair_with_the_logs_ids() {
+    let run = dev().join("d1_fair_vs_fifo/FIFO_r1");
+    let xml = dev().join("d1_fair_vs_fifo/FAIR_r1/fairscheduler.xml");
+    let out = scratch("compare-log");
+    let o = sparksim(&[
+        "compare",
+        "--log",
+        run.join("eventlog.json").to_str().unwrap(),
+        "--allocation-file",
+        xml.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    assert!(stdout(&o).contains("FAIR/FIFO"), "{}", stdout(&o));
+    let real: serde_json::Value = json(&run.join("observed.json"));
+    let logged_ids: std::collections::BTreeSet<String> = real["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["spark_job_id"].to_string())
+        .collect();
+    let jobs = std::fs::read_to_string(out.join("FAIR").join("jobs.csv")).unwrap();
+    for line in jobs.lines().skip(1).filter(|l| !l.contains("warmup")) {
+        let id = line.split(',').next().unwrap().to_string();
+        assert!(logged_ids.contains(&id), "job id {id} is the log's: {line}");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

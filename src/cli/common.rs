@@ -34,19 +34,25 @@ pub struct SparkArgs {
 }
 
 /// Where the workload comes from.
-#[derive(clap::Args, Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct WorkloadArgs {
     /// A scenario file (JSON).
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present = "synthetic",
-        conflicts_with = "synthetic"
+        required_unless_present_any = ["synthetic", "log"],
+        conflicts_with_all = ["synthetic", "log"]
     )]
     pub workload: Option<PathBuf>,
     /// A synthetic workload spec (TOML), drawn with --seed.
-    #[arg(long, value_name = "SPEC.toml")]
+    #[arg(long, value_name = "SPEC.toml", conflicts_with = "log")]
     pub synthetic: Option<PathBuf>,
+    /// A Spark event log (file or rolling eventlog_v2_* directory), replayed under its recorded
+    /// configuration plus the flags, as `sparksim replay` does.
+    #[arg(long, value_name = "LOG")]
+    pub log: Option<PathBuf>,
+    #[command(flatten)]
+    pub log_options: crate::cli::replay::LogOptions,
 }
 
 /// Loads the workload; returns it with the loader's warnings.

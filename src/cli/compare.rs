@@ -101,8 +101,6 @@ pub fn run_variants(
 }
 
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
-    let (workload, warnings) = load_workload(&args.workload, args.spark.seed)?;
-    print_warnings(&warnings);
     let variants = if args.vs_conf.is_empty() {
         let modes = args
             .modes
@@ -112,7 +110,15 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     } else {
         conf_variants(&args.vs_conf)?
     };
-    let runs = run_variants(&workload, &args.spark, &variants)?;
+    let (workload, runs) = match &args.workload.log {
+        Some(log) => replay_variants(log, &args.spark, &args.workload.log_options, &variants)?,
+        None => {
+            let (workload, warnings) = load_workload(&args.workload, args.spark.seed)?;
+            print_warnings(&warnings);
+            let runs = run_variants(&workload, &args.spark, &variants)?;
+            (workload, runs)
+        }
+    };
     print_comparison(&workload, &runs);
     if let Some(dir) = &args.out {
         write_comparison(dir, &workload, args.spark.seed, &runs)?;
@@ -121,6 +127,34 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         write_comparison_report(dir, &workload, args.spark.seed, &runs)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replays an event log under every variant (the log's ids are kept in the outputs).
+pub fn replay_variants(
+    log: &std::path::Path,
+    spark: &SparkArgs,
+    options: &crate::cli::replay::LogOptions,
+    variants: &[Variant],
+) -> Result<(Workload, Vec<(String, RunResult)>)> {
+    let mut workload = Workload::default();
+    let mut runs = Vec::new();
+    for v in variants {
+        let mut args = spark.clone();
+        args.conf
+            .extend(v.overrides.iter().map(|(k, val)| format!("{k}={val}")));
+        let r = crate::cli::replay::replay_log(log, &args, options)
+            .with_context(|| format!("the {} replay", v.label))?;
+        workload = r.log.replay.workload.clone();
+        runs.push((
+            v.label.clone(),
+            RunResult {
+                output: r.output,
+                prepared_warnings: r.warnings,
+                conf: r.conf,
+            },
+        ));
+    }
+    Ok((workload, runs))
 }
 
 /// The side-by-side tables.

@@ -27,6 +27,15 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
+    if let Some(log) = &args.workload.log {
+        return crate::cli::replay::run(crate::cli::replay::ReplayArgs {
+            log: log.clone(),
+            spark: args.spark,
+            options: args.workload.log_options,
+            out: args.out,
+            report: args.report,
+        });
+    }
     let (workload, mut warnings) = load_workload(&args.workload, args.spark.seed)?;
     let (conf, conf_warnings) = build_conf(&args.spark, &workload)?;
     warnings.extend(conf_warnings);

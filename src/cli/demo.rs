@@ -57,12 +57,21 @@ fn pool_means(out: &SimOutput, pool: &str) -> (f64, f64) {
     })
 }
 
+/// The pool's configured (minShare, weight) as the FAIR run built it.
+fn pool_shares(out: &SimOutput, pool: &str) -> (i32, i32) {
+    out.pools
+        .iter()
+        .find(|p| p.0 == pool)
+        .map_or((0, 1), |p| (p.3, p.2))
+}
+
 /// Two sentences on what happened, from the numbers.
 pub fn story(fifo: &SimOutput, fair: &SimOutput) -> String {
     let (fifo_i, fifo_wait) = pool_means(fifo, "interactive");
     let (fair_i, fair_wait) = pool_means(fair, "interactive");
     let (fifo_b, _) = pool_means(fifo, "batch");
     let (fair_b, _) = pool_means(fair, "batch");
+    let (min_share, weight) = pool_shares(fair, "interactive");
     let speedup = if fair_i > 0.0 {
         fifo_i / fair_i
     } else {
@@ -76,8 +85,9 @@ pub fn story(fifo: &SimOutput, fair: &SimOutput) -> String {
     format!(
         "Under FIFO the batch job's task sets come first in every offer round, so each interactive job \
          waited {fifo_wait:.2} s on average for its first slot and took {fifo_i:.2} s end to end.\n\
-         Under FAIR the interactive pool (minShare 4, weight 2) is needy whenever it runs fewer than 4 tasks and \
-         takes the next free slots: its jobs waited {fair_wait:.2} s and took {fair_i:.2} s ({speedup:.1}x faster), \
-         while the batch job took {fair_b:.2} s instead of {fifo_b:.2} s ({batch_change:+.1}%)."
+         Under FAIR the interactive pool (minShare {min_share}, weight {weight}) is needy whenever it runs fewer \
+         than {min_share} tasks and takes the next free slots: its jobs waited {fair_wait:.2} s and took \
+         {fair_i:.2} s ({speedup:.1}x faster), while the batch job took {fair_b:.2} s instead of {fifo_b:.2} s \
+         ({batch_change:+.1}%)."
     )
 }

@@ -8,6 +8,7 @@
 //! decisions. Nothing here reads a clock, spawns a thread or calls back into an engine.
 
 pub mod conf;
+pub mod executor_allocation_manager;
 pub mod executors;
 pub mod fair_schedulable_builder;
 pub mod java;

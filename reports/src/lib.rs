@@ -12,6 +12,8 @@
 //! * [`read`](mod@read): those files read back ([`read_runs`]), for `sparksim report`.
 //! * [`charts`]: turnaround CDF, Gantt, running tasks, executors and per-pool bars (SVG, PNG).
 //! * [`html`]: [`write_report`], a self-contained HTML report with the tables and charts.
+//! * [`sweep_report`]: the pages of sweeps, tuning and capacity planning (heatmap, Pareto
+//!   front, capacity curve).
 
 pub mod charts;
 pub mod compare;
@@ -23,6 +25,7 @@ pub mod read;
 pub mod speculation;
 pub mod stats;
 pub mod summary;
+pub mod sweep_report;
 pub mod table;
 
 #[cfg(test)]

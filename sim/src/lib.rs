@@ -6,6 +6,7 @@
 //! * [`cluster`]: masters, workers and executor placement.
 //! * [`event_queue`], [`time`]: the pending-event set and virtual time.
 //! * [`knobs`]: sim-only `sparksim.*` latencies, calibrated on real runs.
+//! * [`sweep`]: parameter sweeps, the tuner and capacity planning over many runs.
 //! * [`records`]: what a run produced.
 
 pub mod cluster;
@@ -16,4 +17,5 @@ pub mod records;
 pub mod setup;
 pub mod simulation;
 pub mod stragglers;
+pub mod sweep;
 pub mod time;

@@ -2,6 +2,7 @@
 //! `--allocation-file`), one module per subcommand. Errors are printed with their causes
 //! and exit with status 2 for bad input, 1 for other failures.
 
+mod capacity;
 mod common;
 mod compare;
 mod demo;
@@ -11,6 +12,9 @@ mod pools;
 mod replay;
 mod report;
 mod run;
+mod sweep;
+mod sweep_merge;
+mod tune;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +49,17 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Build the HTML report (charts) from a run's saved outputs.
     Report(report::ReportArgs),
+    /// Run a workload over a grid (or random sample) of --param values, several seeds each, on
+    /// all cores: runs.csv, points.csv (mean and 95% CI), heatmap and Pareto front.
+    Sweep(sweep::SweepArgs),
+    /// Find the best values of --param for --minimize/--maximize under --subject-to; write
+    /// fairscheduler.xml and spark-defaults.conf.
+    Tune(tune::TuneArgs),
+    /// Turnaround per pool and executor-hours against the cluster size; the smallest size
+    /// meeting --target.
+    Capacity(capacity::CapacityArgs),
+    /// Join the shards of a sweep (sweep --shard K/N) into the unsharded files.
+    SweepMerge(sweep_merge::SweepMergeArgs),
 }
 
 /// Parses the arguments and runs the command.
@@ -60,6 +75,10 @@ pub fn main() -> ExitCode {
         Command::Replay(args) => replay::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Report(args) => report::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Tune(args) => tune::run(args),
+        Command::Capacity(args) => capacity::run(args),
+        Command::SweepMerge(args) => sweep_merge::run(args),
     };
     match result {
         Ok(code) => code,

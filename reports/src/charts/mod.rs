@@ -6,6 +6,8 @@
 //! * [`running`]: running tasks per pool over time (stacked) against the task slots.
 //! * [`executors`]: registered (and target) executors over time, when the cluster changes size.
 //! * [`bars`]: per-pool mean and p95 turnaround and wait, configurations side by side.
+//! * [`heatmap`], [`pareto`], [`capacity`]: a sweep's objective over two parameters, the
+//!   Pareto front of two objectives, and turnaround and cost against the cluster size.
 //!
 //! Each chart is built from the records into a value implementing [`Plot`], then rendered with
 //! [`to_svg`] or [`write_png`]. Rendering is deterministic: the same records give the same SVG
@@ -13,9 +15,12 @@
 //! [`style::RUN_COLOURS`] in run order.
 
 pub mod bars;
+pub mod capacity;
 pub mod cdf;
 pub mod executors;
 pub mod gantt;
+pub mod heatmap;
+pub mod pareto;
 pub mod running;
 pub mod style;
 

@@ -356,3 +356,40 @@ fn bad_input_is_a_clear_error_never_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn tune_takes_an_event_log_and_improves_the_interactive_pool() {
+    let log = format!(
+        "{}/../shared/fidelity/dev/d1_fair_vs_fifo/FIFO_r1/eventlog.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = scratch("tune-log");
+    let o = sparksim(&[
+        "tune",
+        "--log",
+        &log,
+        "--conf",
+        "spark.scheduler.mode=FAIR",
+        "--param",
+        "pool.interactive.minShare=0..4",
+        "--param",
+        "pool.interactive.weight=1,2,4",
+        "--minimize",
+        "pool.interactive.p95_turnaround",
+        "--subject-to",
+        "pool.batch.mean_turnaround <= 1.2 * baseline",
+        "--seeds",
+        "1",
+        "--no-progress",
+        "--out",
+        p(&dir),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("objective: -"),
+        "the tuner improves on the log's setup: {}",
+        stdout(&o)
+    );
+    assert!(read(&dir.join("fairscheduler.xml")).contains("<pool name=\"interactive\">"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,20 +24,27 @@ use std::process::ExitCode;
 use std::time::Instant;
 use workloads::model::Workload;
 
-/// Where the workload comes from (sweeps take scenario files and synthetic specs).
+/// Where the workload comes from: a scenario file, a synthetic spec or an event log.
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
     /// A scenario file (JSON); seeds change the offer shuffle.
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present = "synthetic",
-        conflicts_with = "synthetic"
+        required_unless_present_any = ["synthetic", "log"],
+        conflicts_with_all = ["synthetic", "log"]
     )]
     pub workload: Option<PathBuf>,
     /// A synthetic workload spec (TOML); seed index r draws replication r (with --seed).
-    #[arg(long, value_name = "SPEC.toml")]
+    #[arg(long, value_name = "SPEC.toml", conflicts_with = "log")]
     pub synthetic: Option<PathBuf>,
+    /// A Spark event log: its workload (chained arrivals, observed durations) and recorded
+    /// configuration, as `replay` builds them. Each point runs on the cluster the
+    /// configuration describes (`--master` or `sparksim.cluster.*` for a cluster log).
+    #[arg(long, value_name = "LOG")]
+    pub log: Option<PathBuf>,
+    #[command(flatten)]
+    pub log_options: crate::cli::replay::LogOptions,
 }
 
 /// How many runs and where.
@@ -125,6 +132,11 @@ pub fn build_evaluator(
         let loaded = workloads::scenario::load_scenario(path)?;
         warnings.extend(loaded.warnings.iter().map(|w| w.to_string()));
         Workloads::Fixed(Box::new(loaded.workload))
+    } else if let Some(path) = &input.log {
+        let (workload, log_warnings) =
+            crate::cli::replay::workload_from_log(path, spark, &input.log_options)?;
+        warnings.extend(log_warnings);
+        Workloads::Fixed(Box::new(workload))
     } else {
         let path = input
             .synthetic

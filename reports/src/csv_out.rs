@@ -1,12 +1,20 @@
-//! The `jobs.csv` and `tasks.csv` writers. **Their columns are a contract** that scripts and
+//! The `jobs.csv`, `tasks.csv` and `executors.csv` writers. **Their columns are a contract** that scripts and
 //! notebooks rely on: add columns only at the end, never rename or reorder.
 //!
 //! * `jobs.csv`: one row per [`JobRecord`], in [`SimOutput::jobs`] order:
 //!   `job_id,name,pool,submit_ms,first_launch_ms,end_ms,turnaround_ms,wait_ms,tasks,status`.
 //! * `tasks.csv`: one row per task attempt, in [`SimOutput::tasks`] order (launch order):
 //!   `job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,finish_ms,status,speculative`.
-//! * `executors.csv`: one row per [`ExecutorRecord`], in [`SimOutput::executors`] order:
-//!   `executor_id,host,cores,added_ms,removed_ms` (`removed_ms` empty while registered at the end).
+//! * `executors.csv`: one row per [`ExecutorRecord`](sim::records::ExecutorRecord), in [`SimOutput::executors`] order:
+//!   `app_id,executor_id,host,cores,requested_ms,added_ms,removed_ms,reason` — the application,
+//!   when the driver asked for the executor (Spark's `Request Time`; empty for executors present
+//!   from the start), when it registered and was removed (empty while registered at the end),
+//!   and why it was removed (`idle timeout`, `executor lost`, `application finished`; empty if
+//!   not removed). Exactly these columns: a contract.
+//!
+//! A run of several applications gives `jobs.csv` and `tasks.csv` one more column at the end,
+//! `app_id` (job and executor ids are per application); a single application's files keep the
+//! columns above.
 //!
 //! A missing value is an empty cell. Times are integer milliseconds of simulated time. Rows end
 //! with `\n`; fields are quoted only when they need it. Both writers stream to any
@@ -15,7 +23,7 @@
 
 use std::io;
 
-use sim::records::{ExecutorRecord, JobRecord, SimOutput, TaskRecord};
+use sim::records::{JobRecord, SimOutput, TaskRecord};
 
 use crate::per_pool::{turnaround_ms, wait_ms};
 
@@ -49,14 +57,35 @@ pub const TASKS_HEADER: [&str; 11] = [
 ];
 
 /// The header of `executors.csv`.
-pub const EXECUTORS_HEADER: [&str; 5] = ["executor_id", "host", "cores", "added_ms", "removed_ms"];
+pub const EXECUTORS_HEADER: [&str; 8] = [
+    "app_id",
+    "executor_id",
+    "host",
+    "cores",
+    "requested_ms",
+    "added_ms",
+    "removed_ms",
+    "reason",
+];
+
+/// The column `jobs.csv` and `tasks.csv` gain at the end in runs of several applications.
+pub const APP_ID_COLUMN: &str = "app_id";
 
 /// Writes `jobs.csv` for `run` to `out`, then flushes.
 pub fn write_jobs_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
     let mut w = writer(out);
-    w.write_record(JOBS_HEADER)?;
-    for job in &run.jobs {
+    let multi = run.is_multi_application();
+    if multi {
+        w.write_record(JOBS_HEADER.iter().chain([&APP_ID_COLUMN]))?;
+    } else {
+        w.write_record(JOBS_HEADER)?;
+    }
+    for (j, job) in run.jobs.iter().enumerate() {
         job_row(&mut w, job)?;
+        if multi {
+            w.write_field(run.job_app_id(j).unwrap_or(""))?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()
 }
@@ -65,9 +94,23 @@ pub fn write_jobs_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
 /// of range gets empty cells for what it cannot look up.
 pub fn write_tasks_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
     let mut w = writer(out);
-    w.write_record(TASKS_HEADER)?;
+    let multi = run.is_multi_application();
+    if multi {
+        w.write_record(TASKS_HEADER.iter().chain([&APP_ID_COLUMN]))?;
+    } else {
+        w.write_record(TASKS_HEADER)?;
+    }
     for task in &run.tasks {
         task_row(&mut w, run, task)?;
+        if multi {
+            let app = (task.job as usize) < run.jobs.len();
+            w.write_field(if app {
+                run.job_app_id(task.job as usize).unwrap_or("")
+            } else {
+                ""
+            })?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()
 }
@@ -76,8 +119,8 @@ pub fn write_tasks_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> 
 pub fn write_executors_csv<W: io::Write>(out: W, run: &SimOutput) -> io::Result<()> {
     let mut w = writer(out);
     w.write_record(EXECUTORS_HEADER)?;
-    for executor in &run.executors {
-        executor_row(&mut w, executor)?;
+    for e in 0..run.executors.len() {
+        executor_row(&mut w, run, e)?;
     }
     w.flush()
 }
@@ -98,8 +141,7 @@ fn job_row<W: io::Write>(w: &mut csv::Writer<W>, job: &JobRecord) -> csv::Result
     w.write_field(Num::opt(turnaround_ms(job)))?;
     w.write_field(Num::opt(wait_ms(job)))?;
     w.write_field(Num::new(job.tasks as u64))?;
-    w.write_field(job.status.as_str())?;
-    w.write_record(None::<&[u8]>)
+    w.write_field(job.status.as_str())
 }
 
 fn task_row<W: io::Write>(
@@ -119,16 +161,24 @@ fn task_row<W: io::Write>(
     w.write_field(Num::new(t.launch_ms))?;
     w.write_field(Num::new(t.finish_ms))?;
     w.write_field(t.status.as_str())?;
-    w.write_field(if t.speculative { "true" } else { "false" })?;
-    w.write_record(None::<&[u8]>)
+    w.write_field(if t.speculative { "true" } else { "false" })
 }
 
-fn executor_row<W: io::Write>(w: &mut csv::Writer<W>, e: &ExecutorRecord) -> csv::Result<()> {
+fn executor_row<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    run: &SimOutput,
+    i: usize,
+) -> csv::Result<()> {
+    let e = &run.executors[i];
+    let detail = run.executor_detail(i);
+    w.write_field(run.executor_app_id(i).unwrap_or(""))?;
     w.write_field(&e.executor_id)?;
     w.write_field(&e.host)?;
     w.write_field(Num::new(e.cores.into()))?;
+    w.write_field(Num::opt(detail.requested_ms))?;
     w.write_field(Num::new(e.added_ms))?;
     w.write_field(Num::opt(e.removed_ms))?;
+    w.write_field(detail.reason.as_deref().unwrap_or(""))?;
     w.write_record(None::<&[u8]>)
 }
 
@@ -229,11 +279,69 @@ job_id,stage_id,stage_attempt,task_index,attempt,executor_id,host,launch_ms,fini
         run.executors[1].removed_ms = Some(6000);
         let got = text(|w, r| write_executors_csv(w, r), &run);
         let want = "\
-executor_id,host,cores,added_ms,removed_ms
-1,host-a,2,0,
-2,host-b,2,500,6000
+app_id,executor_id,host,cores,requested_ms,added_ms,removed_ms,reason
+,1,host-a,2,,0,,
+,2,host-b,2,,500,6000,
 ";
         assert_eq!(got, want);
+        // With the application and the lifecycle recorded.
+        run.applications = vec![sim::records::ApplicationRecord {
+            app_id: "etl".into(),
+            ..Default::default()
+        }];
+        run.executor_details = vec![
+            Default::default(),
+            sim::records::ExecutorDetail {
+                app: 0,
+                requested_ms: Some(100),
+                reason: Some("idle timeout".into()),
+            },
+        ];
+        let got = text(|w, r| write_executors_csv(w, r), &run);
+        let want = "\
+app_id,executor_id,host,cores,requested_ms,added_ms,removed_ms,reason
+etl,1,host-a,2,,0,,
+etl,2,host-b,2,100,500,6000,idle timeout
+";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn several_applications_add_a_trailing_app_id() {
+        let mut run = fixtures::run();
+        run.applications = vec![
+            sim::records::ApplicationRecord {
+                app_id: "a".into(),
+                ..Default::default()
+            },
+            sim::records::ApplicationRecord {
+                app_id: "b".into(),
+                ..Default::default()
+            },
+        ];
+        run.job_apps = vec![0, 1, 0, 1];
+        let jobs = text(|w, r| write_jobs_csv(w, r), &run);
+        let mut lines = jobs.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "job_id,name,pool,submit_ms,first_launch_ms,end_ms,turnaround_ms,wait_ms,tasks,status,app_id"
+            )
+        );
+        assert_eq!(
+            lines.next(),
+            Some("0,etl-daily,etl,0,100,6614,6614,100,2,succeeded,a")
+        );
+        assert_eq!(lines.next().map(|l| l.ends_with(",b")), Some(true));
+        let tasks = text(|w, r| write_tasks_csv(w, r), &run);
+        assert!(
+            tasks
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(",speculative,app_id")
+        );
+        assert!(tasks.lines().nth(3).unwrap().ends_with(",FAILED,false,b"));
     }
 
     #[test]

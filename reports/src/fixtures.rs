@@ -119,5 +119,6 @@ pub fn run() -> SimOutput {
             offer_rounds: 12,
             launches: 7,
         },
+        ..SimOutput::default()
     }
 }

@@ -46,13 +46,13 @@ pub struct ReportRun<'a> {
 }
 
 impl<'a> ReportRun<'a> {
-    /// A run with known executor lifetimes and no target.
+    /// A run with known executor lifetimes and dynamic allocation's target, if it had one.
     pub fn new(label: &'a str, output: &'a SimOutput, info: &'a RunInfo) -> ReportRun<'a> {
         ReportRun {
             label,
             output,
             info,
-            executor_target: None,
+            executor_target: output.executor_target(),
             executor_lifetimes: true,
         }
     }

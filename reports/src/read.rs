@@ -9,6 +9,13 @@
 //! Columns are found by header name, so columns added at the end of a file are ignored. Every
 //! error names the file and, for a bad row, its line (1-based, the header is line 1).
 //!
+//! Applications: `summary.json`'s `applications` come back as
+//! [`SimOutput::applications`](sim::records::SimOutput::applications); the `app_id` columns
+//! (`executors.csv` always, `jobs.csv` and `tasks.csv` in runs of several applications) say
+//! which application each row belongs to, and jobs and executors are matched within their
+//! application. Files written before those columns existed read as one application
+//! (`executors.csv` with `executor_id,host,cores,added_ms,removed_ms` is still accepted).
+//!
 //! A *compare directory* (what `sparksim compare --out DIR` writes: `DIR/comparison.json` and
 //! one run directory per label) is read with [`read_runs`], which also accepts a single run
 //! directory.
@@ -21,10 +28,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use sim::records::{
-    AttemptStatus, ExecutorRecord, JobRecord, JobStatus, RunStats, SimOutput, TaskRecord,
+    ApplicationRecord, AttemptStatus, ExecutorDetail, ExecutorRecord, JobRecord, JobStatus,
+    RunStats, SimOutput, TaskRecord,
 };
 
-use crate::csv_out::{EXECUTORS_HEADER, JOBS_HEADER, TASKS_HEADER};
+use crate::csv_out::{APP_ID_COLUMN, EXECUTORS_HEADER, JOBS_HEADER, TASKS_HEADER};
 use crate::summary::{RunInfo, SUMMARY_FORMAT};
 
 /// A file that could not be read, or a row or value in it that is wrong.
@@ -78,17 +86,39 @@ pub struct SavedRun {
 pub fn read_run_dir(dir: &Path) -> Result<SavedRun, ReadError> {
     let summary_path = dir.join("summary.json");
     let summary = read_summary_json(&summary_path)?;
+    let mut apps = Apps(summary.applications);
     let jobs_path = dir.join("jobs.csv");
-    let mut jobs = read_jobs_csv(&jobs_path)?;
+    let (mut jobs, job_app_ids) = read_jobs_with_apps(&jobs_path)?;
+    let job_apps: Vec<u32> = job_app_ids.iter().map(|id| apps.index(id)).collect();
     let exec_path = dir.join("executors.csv");
-    let mut executors = if exec_path.exists() {
-        Some(read_executors_csv(&exec_path)?)
+    let (mut executors, executor_details) = if exec_path.exists() {
+        let (execs, details) = read_executors_with_details(&exec_path)?;
+        let details: Vec<ExecutorDetail> = details
+            .into_iter()
+            .map(|(id, d)| ExecutorDetail {
+                app: apps.index(&id),
+                ..d
+            })
+            .collect();
+        (Some(execs), details)
     } else {
-        None
+        (None, Vec::new())
     };
     let executor_lifetimes = executors.is_some();
     let tasks_path = dir.join("tasks.csv");
-    let tasks = read_tasks_csv(&tasks_path, &mut jobs, &mut executors)?;
+    let tasks = read_tasks_csv(
+        &tasks_path,
+        &mut jobs,
+        &job_apps,
+        &mut executors,
+        &executor_details,
+        &mut apps,
+    )?;
+    let job_apps = if apps.0.len() > 1 {
+        job_apps
+    } else {
+        Vec::new()
+    };
     let info = summary.info;
     let label = if info.scheduler_mode.is_empty() {
         dir_name(dir)
@@ -104,6 +134,10 @@ pub fn read_run_dir(dir: &Path) -> Result<SavedRun, ReadError> {
         end_ms: summary.end_ms,
         slots: summary.slots,
         stats: summary.stats,
+        applications: apps.0,
+        job_apps,
+        executor_details,
+        job_executor_wait_ms: Vec::new(),
     };
     Ok(SavedRun {
         label,
@@ -164,8 +198,29 @@ fn dir_name(dir: &Path) -> String {
         .unwrap_or_else(|| "run".to_string())
 }
 
+/// The applications read so far; ids not in `summary.json` are added in order of appearance.
+struct Apps(Vec<ApplicationRecord>);
+
+impl Apps {
+    /// The index of application `id` (0 for an empty id).
+    fn index(&mut self, id: &str) -> u32 {
+        if id.is_empty() {
+            return 0;
+        }
+        if let Some(i) = self.0.iter().position(|a| a.app_id == id) {
+            return i as u32;
+        }
+        self.0.push(ApplicationRecord {
+            app_id: id.to_string(),
+            ..ApplicationRecord::default()
+        });
+        (self.0.len() - 1) as u32
+    }
+}
+
 /// What `summary.json` contributes to a [`SavedRun`].
 struct SummaryParts {
+    applications: Vec<ApplicationRecord>,
     info: RunInfo,
     pools: Vec<(String, String, i32, i32)>,
     warnings: Vec<String>,
@@ -271,7 +326,13 @@ fn read_summary_json(path: &Path) -> Result<SummaryParts, ReadError> {
                 .collect()
         })
         .unwrap_or_default();
+    let applications = v
+        .get("applications")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(application).collect())
+        .unwrap_or_default();
     Ok(SummaryParts {
+        applications,
         info,
         pools,
         warnings,
@@ -281,15 +342,50 @@ fn read_summary_json(path: &Path) -> Result<SummaryParts, ReadError> {
     })
 }
 
+/// An entry of `summary.json`'s `applications`.
+fn application(v: &Value) -> ApplicationRecord {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    ApplicationRecord {
+        app_id: text("app_id"),
+        submit_ms: v.get("submit_ms").and_then(Value::as_u64).unwrap_or(0),
+        end_ms: v.get("end_ms").and_then(Value::as_u64),
+        scheduler_mode: text("scheduler_mode"),
+        pools: Vec::new(),
+        dynamic_allocation: v
+            .get("dynamic_allocation")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        executor_target: v
+            .get("executor_target")
+            .and_then(Value::as_array)
+            .map(|steps| {
+                steps
+                    .iter()
+                    .filter_map(|s| {
+                        let t = s.get(0)?.as_u64()?;
+                        let n = u32::try_from(s.get(1)?.as_u64()?).ok()?;
+                        Some((t, n))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        executor_wait_ms: v
+            .get("executor_wait_ms")
+            .and_then(Value::as_u64)
+            .unwrap_or(0),
+    }
+}
+
 /// A CSV file being read: the column positions by name and the current line.
 struct CsvFile<'p> {
     path: &'p Path,
     reader: csv::Reader<BufReader<File>>,
-    columns: Vec<usize>,
+    columns: Vec<Option<usize>>,
 }
 
 impl<'p> CsvFile<'p> {
-    /// Opens `path` and finds the `wanted` columns in its header.
+    /// Opens `path` and finds the `wanted` columns in its header. A name starting with `?` is
+    /// optional: its cells read as empty when the column is missing.
     fn open(path: &'p Path, wanted: &[&str]) -> Result<CsvFile<'p>, ReadError> {
         let file = File::open(path).map_err(|e| err(path, None, e.to_string()))?;
         let mut reader = csv::ReaderBuilder::new()
@@ -301,10 +397,18 @@ impl<'p> CsvFile<'p> {
             .clone();
         let mut columns = Vec::with_capacity(wanted.len());
         for name in wanted {
-            let at = header
-                .iter()
-                .position(|h| h == *name)
-                .ok_or_else(|| err(path, Some(1), format!("no column {name:?} in the header")))?;
+            let (name, optional) = match name.strip_prefix('?') {
+                Some(n) => (n, true),
+                None => (*name, false),
+            };
+            let at = header.iter().position(|h| h == name);
+            if at.is_none() && !optional {
+                return Err(err(
+                    path,
+                    Some(1),
+                    format!("no column {name:?} in the header"),
+                ));
+            }
             columns.push(at);
         }
         Ok(CsvFile {
@@ -332,7 +436,7 @@ impl<'p> CsvFile<'p> {
             let cells: Vec<&str> = self
                 .columns
                 .iter()
-                .map(|&at| record.get(at).unwrap_or(""))
+                .map(|&at| at.and_then(|at| record.get(at)).unwrap_or(""))
                 .collect();
             row(&cells, line).map_err(|m| err(self.path, Some(line), m))?;
         }
@@ -354,6 +458,12 @@ fn opt_num<T: std::str::FromStr>(cell: &str, column: &str) -> Result<Option<T>, 
 
 /// Reads `jobs.csv` (`turnaround_ms` and `wait_ms` are derived, so they are not read).
 pub fn read_jobs_csv(path: &Path) -> Result<Vec<JobRecord>, ReadError> {
+    read_jobs_with_apps(path).map(|(jobs, _)| jobs)
+}
+
+/// [`read_jobs_csv`] and each job's `app_id` (empty without the column).
+fn read_jobs_with_apps(path: &Path) -> Result<(Vec<JobRecord>, Vec<String>), ReadError> {
+    let app_column = format!("?{APP_ID_COLUMN}");
     let wanted = [
         JOBS_HEADER[0],
         JOBS_HEADER[1],
@@ -363,10 +473,13 @@ pub fn read_jobs_csv(path: &Path) -> Result<Vec<JobRecord>, ReadError> {
         JOBS_HEADER[5],
         JOBS_HEADER[8],
         JOBS_HEADER[9],
+        &app_column,
     ];
     let mut file = CsvFile::open(path, &wanted)?;
     let mut jobs = Vec::new();
+    let mut apps = Vec::new();
     file.rows(|c, _| {
+        apps.push(c[8].to_string());
         let status = match c[7] {
             "succeeded" => JobStatus::Succeeded,
             "failed" => JobStatus::Failed,
@@ -387,24 +500,51 @@ pub fn read_jobs_csv(path: &Path) -> Result<Vec<JobRecord>, ReadError> {
         });
         Ok(())
     })?;
-    Ok(jobs)
+    Ok((jobs, apps))
 }
 
 /// Reads `executors.csv`.
 pub fn read_executors_csv(path: &Path) -> Result<Vec<ExecutorRecord>, ReadError> {
-    let mut file = CsvFile::open(path, &EXECUTORS_HEADER)?;
+    read_executors_with_details(path).map(|(e, _)| e)
+}
+
+/// Executors and, per executor, its `app_id` and details.
+type ExecutorsRead = (Vec<ExecutorRecord>, Vec<(String, ExecutorDetail)>);
+
+/// [`read_executors_csv`] with each executor's `app_id` and details (request time, reason;
+/// `app` left 0). The columns `app_id`, `requested_ms` and `reason` may be missing (older
+/// files).
+fn read_executors_with_details(path: &Path) -> Result<ExecutorsRead, ReadError> {
+    let optional: Vec<String> = EXECUTORS_HEADER
+        .iter()
+        .map(|h| match *h {
+            "app_id" | "requested_ms" | "reason" => format!("?{h}"),
+            _ => h.to_string(),
+        })
+        .collect();
+    let wanted: Vec<&str> = optional.iter().map(String::as_str).collect();
+    let mut file = CsvFile::open(path, &wanted)?;
     let mut executors = Vec::new();
+    let mut details = Vec::new();
     file.rows(|c, _| {
         executors.push(ExecutorRecord {
-            executor_id: c[0].to_string(),
-            host: c[1].to_string(),
-            cores: num(c[2], "cores")?,
-            added_ms: num(c[3], "added_ms")?,
-            removed_ms: opt_num(c[4], "removed_ms")?,
+            executor_id: c[1].to_string(),
+            host: c[2].to_string(),
+            cores: num(c[3], "cores")?,
+            added_ms: num(c[5], "added_ms")?,
+            removed_ms: opt_num(c[6], "removed_ms")?,
         });
+        details.push((
+            c[0].to_string(),
+            ExecutorDetail {
+                app: 0,
+                requested_ms: opt_num(c[4], "requested_ms")?,
+                reason: (!c[7].is_empty()).then(|| c[7].to_string()),
+            },
+        ));
         Ok(())
     })?;
-    Ok(executors)
+    Ok((executors, details))
 }
 
 /// Reads `tasks.csv`, resolving each row's job (by `job_id`, which must be in `jobs`) and
@@ -413,36 +553,46 @@ pub fn read_executors_csv(path: &Path) -> Result<Vec<ExecutorRecord>, ReadError>
 fn read_tasks_csv(
     path: &Path,
     jobs: &mut [JobRecord],
+    job_apps: &[u32],
     executors: &mut Option<Vec<ExecutorRecord>>,
+    executor_details: &[ExecutorDetail],
+    apps: &mut Apps,
 ) -> Result<Vec<TaskRecord>, ReadError> {
-    let job_index: HashMap<u64, u32> = jobs
+    let job_index: HashMap<(u32, u64), u32> = jobs
         .iter()
         .enumerate()
-        .filter_map(|(i, j)| Some((j.job_id?, i as u32)))
+        .filter_map(|(i, j)| Some(((job_apps.get(i).copied().unwrap_or(0), j.job_id?), i as u32)))
         .collect();
     let known = executors.is_some();
     let mut execs: Vec<ExecutorRecord> = executors.take().unwrap_or_default();
-    let mut exec_index: HashMap<String, u32> = execs
+    let mut exec_index: HashMap<(u32, String), u32> = execs
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.executor_id.clone(), i as u32))
+        .map(|(i, e)| {
+            let app = executor_details.get(i).map_or(0, |d| d.app);
+            ((app, e.executor_id.clone()), i as u32)
+        })
         .collect();
     let mut stages: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); jobs.len()];
-    let mut file = CsvFile::open(path, &TASKS_HEADER)?;
+    let mut wanted: Vec<String> = TASKS_HEADER.iter().map(|h| h.to_string()).collect();
+    wanted.push(format!("?{APP_ID_COLUMN}"));
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let mut file = CsvFile::open(path, &wanted)?;
     let mut tasks = Vec::new();
     file.rows(|c, _| {
+        let app = apps.index(c[11]);
         let job_id: u64 = num(c[0], "job_id")?;
         let job = *job_index
-            .get(&job_id)
+            .get(&(app, job_id))
             .ok_or_else(|| format!("job_id {job_id} is not in jobs.csv"))?;
-        let executor = match exec_index.get(c[5]) {
+        let executor = match exec_index.get(&(app, c[5].to_string())) {
             Some(&i) => i,
             None if known => {
                 return Err(format!("executor_id {:?} is not in executors.csv", c[5]));
             }
             None => {
                 let i = execs.len() as u32;
-                exec_index.insert(c[5].to_string(), i);
+                exec_index.insert((app, c[5].to_string()), i);
                 execs.push(ExecutorRecord {
                     executor_id: c[5].to_string(),
                     host: c[6].to_string(),
@@ -581,6 +731,84 @@ mod tests {
                 "{f}"
             );
         }
+    }
+
+    #[test]
+    fn several_applications_round_trip() {
+        let tmp = TempDir::new("apps");
+        let mut run = fixtures::run();
+        run.applications = vec![
+            ApplicationRecord {
+                app_id: "etl".into(),
+                end_ms: Some(6000),
+                dynamic_allocation: true,
+                executor_target: vec![(0, 2), (500, 1)],
+                executor_wait_ms: 300,
+                ..ApplicationRecord::default()
+            },
+            ApplicationRecord {
+                app_id: "adhoc".into(),
+                submit_ms: 1000,
+                ..ApplicationRecord::default()
+            },
+        ];
+        // Both applications have a job 0 and an executor "1".
+        run.jobs[1].job_id = Some(0);
+        run.job_apps = vec![0, 1, 0, 0];
+        run.executors[1].executor_id = "1".into();
+        run.executor_details = vec![
+            ExecutorDetail::default(),
+            ExecutorDetail {
+                app: 1,
+                requested_ms: Some(1000),
+                reason: Some("application finished".into()),
+            },
+        ];
+        for t in &mut run.tasks {
+            t.executor = if t.job == 1 { 1 } else { 0 };
+        }
+        write_run_outputs(&tmp.0, &run, &info()).unwrap();
+        let back = read_run_dir(&tmp.0).unwrap();
+        let o = &back.output;
+        assert_eq!(o.job_apps, run.job_apps);
+        assert_eq!(o.executor_details, run.executor_details);
+        let apps: Vec<(&str, u64, Option<u64>, u64)> = o
+            .applications
+            .iter()
+            .map(|a| (a.app_id.as_str(), a.submit_ms, a.end_ms, a.executor_wait_ms))
+            .collect();
+        assert_eq!(
+            apps,
+            [("etl", 0, Some(6000), 300), ("adhoc", 1000, None, 0)]
+        );
+        assert_eq!(o.applications[0].executor_target, [(0, 2), (500, 1)]);
+        for (a, b) in o.tasks.iter().zip(&run.tasks) {
+            assert_eq!((a.job, a.executor), (b.job, b.executor));
+        }
+        let again = TempDir::new("apps-again");
+        write_run_outputs(&again.0, o, &back.info).unwrap();
+        for f in crate::RUN_FILES {
+            assert_eq!(
+                std::fs::read(tmp.0.join(f)).unwrap(),
+                std::fs::read(again.0.join(f)).unwrap(),
+                "{f}"
+            );
+        }
+    }
+
+    #[test]
+    fn older_executors_csv_columns_still_read() {
+        let tmp = TempDir::new("oldexec");
+        write_run_outputs(&tmp.0, &fixtures::run(), &info()).unwrap();
+        std::fs::write(
+            tmp.0.join("executors.csv"),
+            "executor_id,host,cores,added_ms,removed_ms\n1,host-a,2,0,\n2,host-b,2,500,6000\n",
+        )
+        .unwrap();
+        let back = read_run_dir(&tmp.0).unwrap();
+        assert!(back.executor_lifetimes);
+        assert_eq!(back.output.executors[1].removed_ms, Some(6000));
+        assert_eq!(back.output.executor_details[1], ExecutorDetail::default());
     }
 
     #[test]

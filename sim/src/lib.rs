@@ -6,12 +6,17 @@
 //! * [`cluster`]: masters, workers and executor placement.
 //! * [`event_queue`], [`time`]: the pending-event set and virtual time.
 //! * [`knobs`]: sim-only `sparksim.*` latencies, calibrated on real runs.
+//! * [`executors`]: executor lifecycles (dynamic allocation, start-up and removal latencies,
+//!   losses) and their `sparksim.executor.*` keys.
+//! * [`applications`]: several applications sharing one cluster.
 //! * [`sweep`]: parameter sweeps, the tuner and capacity planning over many runs.
 //! * [`records`]: what a run produced.
 
+pub mod applications;
 pub mod cluster;
 pub mod dag_scheduler;
 pub mod event_queue;
+pub mod executors;
 pub mod knobs;
 pub mod records;
 pub mod setup;

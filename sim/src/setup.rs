@@ -5,12 +5,18 @@
 //! scheduler mode, pools and Spark keys), the properties file, then the command line. Pools
 //! come from the allocation file if one is set (`spark.scheduler.allocation.file`), else from
 //! the workload's pool list (as if it were the file), else Spark's no-file rule.
+//!
+//! The setup also says how executors live ([`lifecycle`], see [`crate::executors`]): with
+//! dynamic allocation active (Spark's rule: enabled and not local; its start-up checks are
+//! Spark's errors), executor losses, or several applications on one cluster, a cluster manager
+//! grants the executors during the run; otherwise they are the layout's, fixed and up at 0.
 
 use crate::cluster::workers::{
     DEFAULT_WORKER_CORES, DEFAULT_WORKER_MEMORY_MB, WORKER_CORES_KEY, WORKER_MEMORY_KEY,
     WORKERS_KEY,
 };
-use crate::cluster::{ExecutorConf, ExecutorLayout, Master, WorkerSpec};
+use crate::cluster::{AppRequest, ExecutorConf, ExecutorLayout, Master, WorkerSpec};
+use crate::executors::{self, Latency, Lifecycle};
 use crate::knobs::{KNOBS, SimKnobs};
 use crate::simulation::SimSetup;
 use crate::stragglers::{EXECUTOR_KEY, HOST_KEY, Slowdowns};
@@ -36,6 +42,7 @@ pub fn sim_keys() -> Vec<&'static str> {
         HOST_KEY,
         "sparksim.seed",
     ]);
+    keys.extend(executors::KEYS);
     keys
 }
 
@@ -56,6 +63,16 @@ pub enum SetupError {
     Pools(#[from] PoolFileError),
     #[error("{0}")]
     Stragglers(String),
+    #[error("{key}: {message}")]
+    Executors { key: String, message: String },
+    #[error(
+        "several applications share a cluster manager; --master {0} has none (use spark://… with workers, or local-cluster[…])"
+    )]
+    NoSharedCluster(String),
+    #[error(
+        "the workload {0:?} has several applications; run it with `sparksim run` (sim::applications), which simulates them together on one cluster"
+    )]
+    MultiApplication(String),
 }
 
 /// Adds what the workload file carries beneath the user's settings.
@@ -260,7 +277,23 @@ pub fn build_setup(
     pools: Vec<(String, SchedulingMode, i32, i32)>,
     seed: u64,
 ) -> Result<SimSetup, SetupError> {
+    build_setup_with(conf, workload, pools, seed, false)
+}
+
+/// [`build_setup`]; `managed` puts a cluster manager in the loop even without dynamic
+/// allocation or executor losses (an application sharing the cluster with others).
+pub fn build_setup_with(
+    conf: &SparkConf,
+    workload: &Workload,
+    pools: Vec<(String, SchedulingMode, i32, i32)>,
+    seed: u64,
+    managed: bool,
+) -> Result<SimSetup, SetupError> {
+    if workload.is_multi_application() {
+        return Err(SetupError::MultiApplication(workload.name.clone()));
+    }
     let layout = executor_layout(conf, workload)?;
+    let lifecycle = lifecycle(conf, workload, &layout, managed)?;
     Ok(SimSetup {
         root_mode: conf.scheduler_mode()?,
         pools,
@@ -271,5 +304,125 @@ pub fn build_setup(
         executors: layout.executors,
         shuffle_seed: Some(seed),
         slowdowns: slowdowns(conf)?,
+        lifecycle,
     })
+}
+
+fn latency(conf: &SparkConf, key: &str, default_ms: u64) -> Result<Latency, SetupError> {
+    match conf.get(key) {
+        None => Ok(Latency::Constant(default_ms)),
+        Some(text) => Latency::parse(text).map_err(|message| SetupError::Executors {
+            key: key.to_string(),
+            message,
+        }),
+    }
+}
+
+fn time_knob(conf: &SparkConf, key: &str, default_ms: u64) -> Result<u64, SetupError> {
+    Ok(conf.get_time_ms(key)?.unwrap_or(default_ms))
+}
+
+/// How the application's executors live (see [`crate::executors`]): dynamic allocation when
+/// Spark would build an `ExecutorAllocationManager` (never in local mode), the cluster manager
+/// that grants executors, the latencies and losses.
+pub fn lifecycle(
+    conf: &SparkConf,
+    workload: &Workload,
+    layout: &ExecutorLayout,
+    managed: bool,
+) -> Result<Lifecycle, SetupError> {
+    use executors::*;
+    let mut lc = Lifecycle {
+        derived_executors: layout.executors.clone(),
+        startup_latency: latency(conf, STARTUP_LATENCY_KEY, DEFAULT_STARTUP_LATENCY_MS)?,
+        removal_latency: latency(conf, REMOVAL_LATENCY_KEY, DEFAULT_REMOVAL_LATENCY_MS)?,
+        ready_latency_ms: time_knob(conf, READY_LATENCY_KEY, DEFAULT_READY_LATENCY_MS)?,
+        cold_start: latency(conf, COLD_START_KEY, DEFAULT_COLD_START_MS)?,
+        initial_ready: conf.get_bool(INITIAL_READY_KEY)?.unwrap_or(true),
+        losses: match conf.get(LOST_KEY) {
+            None => Vec::new(),
+            Some(text) => parse_losses(text).map_err(|message| SetupError::Executors {
+                key: LOST_KEY.to_string(),
+                message,
+            })?,
+        },
+        shuffle_cleanup_ms: conf.get_time_ms(SHUFFLE_CLEANUP_KEY)?,
+        warmup_stages: workload
+            .warmup
+            .as_ref()
+            .map_or(0, |w| w.jobs.iter().map(|j| j.stages.len() as u32).sum()),
+        ..Lifecycle::default()
+    };
+    let da = conf.dynamic_allocation()?;
+    if da.enabled && layout.is_local {
+        lc.warnings.push(
+            "spark.dynamicAllocation.enabled is ignored in local mode, as in Spark (no ExecutorAllocationManager)"
+                .to_string(),
+        );
+    }
+    let active =
+        policies::executor_allocation_manager::is_dynamic_allocation_active(&da, layout.is_local)?;
+    let text = conf.master().ok_or(SetupError::NoMaster)?;
+    let master: Master =
+        text.parse()
+            .map_err(|e: crate::cluster::MasterUrlError| SetupError::Master {
+                value: text.to_string(),
+                message: e.to_string(),
+            })?;
+    if active {
+        if matches!(master, Master::Yarn | Master::Kubernetes { .. }) {
+            policies::executor_allocation_manager::check_initial_executors_in_bounds(&da)?;
+        }
+        let settings = policies::executor_allocation_manager::AllocationSettings::from_conf(conf)?;
+        // Spark's start-up checks (an executor must fit a task, …).
+        policies::executor_allocation_manager::ExecutorAllocationManager::new(settings)?;
+        lc.allocation = Some(settings);
+    }
+    if !(active || managed || !lc.losses.is_empty()) {
+        return Ok(lc);
+    }
+    if layout.is_local && !lc.losses.is_empty() {
+        lc.warnings.push(format!(
+            "{LOST_KEY} is ignored in local mode: the driver's executor cannot be lost"
+        ));
+        lc.losses.clear();
+    }
+    let memory_mb = conf.executor_memory_mib()?;
+    lc.manager = match &master {
+        Master::Local { .. } if managed => return Err(SetupError::NoSharedCluster(text.into())),
+        Master::Local { .. } => ManagerPlan::Fixed,
+        Master::LocalCluster {
+            workers: count,
+            cores_per_worker,
+            memory_per_worker_mb,
+        } => ManagerPlan::Standalone {
+            workers: WorkerSpec::local_cluster(*count, *cores_per_worker, *memory_per_worker_mb),
+            spread_out: conf.deploy_spread_out()?,
+            request: AppRequest {
+                cores_max: conf.cores_max()?,
+                executor_cores: conf.executor_cores()?,
+                executor_memory_mb: memory_mb,
+            },
+        },
+        Master::Standalone { .. } => ManagerPlan::Standalone {
+            workers: workers(conf, workload)?,
+            spread_out: conf.deploy_spread_out()?,
+            request: AppRequest {
+                cores_max: conf.cores_max()?,
+                executor_cores: conf.executor_cores()?,
+                executor_memory_mb: memory_mb,
+            },
+        },
+        Master::Yarn | Master::Kubernetes { .. } => ManagerPlan::ResourceManager {
+            workers: workers(conf, workload)?,
+            cores: conf
+                .executor_cores()?
+                .unwrap_or(crate::cluster::layout::DEFAULT_EXECUTOR_CORES),
+            memory_mb,
+            instances: conf
+                .executor_instances()?
+                .unwrap_or(crate::cluster::layout::DEFAULT_EXECUTOR_INSTANCES),
+        },
+    };
+    Ok(lc)
 }

@@ -296,6 +296,7 @@ fn build_case(raw_jobs: &[RawJob], raw: &RawSetup) -> Case {
                                 })
                                 .collect()
                         }),
+                        cached: false,
                     }
                 })
                 .collect();
@@ -391,6 +392,7 @@ fn build_case(raw_jobs: &[RawJob], raw: &RawSetup) -> Case {
         knobs,
         shuffle_seed: Some(raw.seed),
         slowdowns: Default::default(),
+        lifecycle: Default::default(),
     };
     Case { workload, setup }
 }
@@ -1204,6 +1206,7 @@ fn nothing_of_an_aborted_job_launches_after_the_abort() {
         },
         shuffle_seed: None,
         slowdowns: Default::default(),
+        lifecycle: Default::default(),
     };
     let case = Case { workload, setup };
     let out = run(&case);

@@ -19,9 +19,14 @@
 //! * a job with **no stages** is allowed: it ends at its submission, like Spark's `runJob` on an
 //!   RDD with zero partitions (JobStart and JobEnd at once). A *stage* must have at least one task.
 //!
-//! Several applications sharing one cluster are expected later as an optional list of
-//! applications next to (not instead of) these fields; every struct derives `Default` so code can
-//! use `..Default::default()` and keep compiling when fields are added.
+//! Several applications sharing one cluster: the optional [`Workload::applications`] list, next
+//! to (not instead of) these fields. When it is non-empty the workload describes a *shared
+//! cluster*: the top-level `cluster` and `conf` are the cluster's and every application's
+//! defaults, the top-level `jobs` list is empty, and each [`Application`] brings its own submit
+//! time, configuration (conf, pools, scheduler mode) and jobs ([`Workload::application_workloads`]
+//! turns them into one plain workload each). A single-application workload leaves the list
+//! empty. Every struct derives `Default` so code can use `..Default::default()` and keep
+//! compiling when fields are added.
 
 use std::fmt;
 
@@ -56,6 +61,33 @@ pub struct Workload {
     /// Idle time after the last job before the application stops (`SparkContext.stop()`).
     pub tail_ms: Option<u64>,
     /// The jobs, in file order; jobs submitted at the same instant get Spark job ids in this order.
+    pub jobs: Vec<Job>,
+    /// Several applications sharing the cluster, in submission order (empty: one application,
+    /// the fields above). See the module docs.
+    pub applications: Vec<Application>,
+}
+
+/// One application of a shared-cluster workload: its own driver (scheduler, pools, dynamic
+/// allocation) and jobs, submitted to the cluster's master at `submit_ms`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Application {
+    /// The application's name; also its id in the outputs (`app_id`). Unique in the workload.
+    pub name: String,
+    /// When the application registers with the master, ms after t0. Its jobs' `submit_ms` (and
+    /// `after` gaps) count from this instant.
+    pub submit_ms: u64,
+    /// `spark.scheduler.mode` of this application; `None`: the workload's, else FIFO.
+    pub scheduler_mode: Option<String>,
+    /// Its allocation-file pools (as [`Workload::pools`]); empty: the workload's.
+    pub pools: Vec<PoolDecl>,
+    /// Its Spark conf, over the workload's `conf` (grouped as [`Workload::conf`]).
+    pub conf: Vec<(String, String)>,
+    /// Idle time after its last job before it stops (`SparkContext.stop()`), freeing its
+    /// executors; `None`: the workload's `tail_ms`, else 0.
+    pub tail_ms: Option<u64>,
+    /// Jobs run before its t0 (warm executors), as [`Workload::warmup`].
+    pub warmup: Option<Warmup>,
+    /// Its jobs, as [`Workload::jobs`].
     pub jobs: Vec<Job>,
 }
 
@@ -111,6 +143,10 @@ pub struct Stage {
     pub task_failures: Option<Vec<u32>>,
     /// Preferred hosts of task `i` (locality). `None`: no preference.
     pub task_preferred_hosts: Option<Vec<Vec<String>>>,
+    /// The stage caches its output (`rdd.cache()`): each successful task leaves a cached block
+    /// on its executor, which then idles out after `cachedExecutorIdleTimeout` instead of
+    /// `executorIdleTimeout` under dynamic allocation. Default false.
+    pub cached: bool,
 }
 
 /// The cluster a workload runs on.
@@ -239,6 +275,16 @@ pub enum WorkloadError {
     /// Two pools with one name.
     #[error("pool \"{name}\" is declared twice")]
     DuplicatePool { name: String },
+    /// Two applications with one name, or an application without a name.
+    #[error("applications: {0}")]
+    Applications(String),
+    /// Something wrong inside one application (its name first).
+    #[error("application {app:?}: {source}")]
+    InApplication {
+        app: String,
+        #[source]
+        source: Box<WorkloadError>,
+    },
     /// A cluster field out of range.
     #[error("cluster: {0}")]
     Cluster(String),
@@ -261,14 +307,72 @@ fn job_label(list: JobList, index: usize, name: &str) -> String {
 }
 
 impl Workload {
-    /// Total number of tasks over all jobs (warm-up excluded).
+    /// Total number of tasks over all jobs (warm-up excluded), every application's included.
     pub fn total_tasks(&self) -> usize {
-        self.jobs.iter().map(Job::num_tasks).sum()
+        self.jobs.iter().map(Job::num_tasks).sum::<usize>()
+            + self
+                .applications
+                .iter()
+                .flat_map(|a| &a.jobs)
+                .map(Job::num_tasks)
+                .sum::<usize>()
     }
 
-    /// Total number of stages over all jobs (warm-up excluded).
+    /// Total number of stages over all jobs (warm-up excluded), every application's included.
     pub fn total_stages(&self) -> usize {
-        self.jobs.iter().map(|j| j.stages.len()).sum()
+        self.jobs.iter().map(|j| j.stages.len()).sum::<usize>()
+            + self
+                .applications
+                .iter()
+                .flat_map(|a| &a.jobs)
+                .map(|j| j.stages.len())
+                .sum::<usize>()
+    }
+
+    /// Whether this is a shared-cluster workload (a non-empty [`Workload::applications`]).
+    pub fn is_multi_application(&self) -> bool {
+        !self.applications.is_empty()
+    }
+
+    /// Each application as a plain single-application workload, in submission order: the
+    /// application's jobs, pools (else the workload's), scheduler mode (else the workload's),
+    /// warm-up and tail; the workload's cluster; the workload's conf overridden key by key by
+    /// the application's. Job times stay relative to the application's own submission. Empty
+    /// for a single-application workload.
+    pub fn application_workloads(&self) -> Vec<Workload> {
+        self.applications
+            .iter()
+            .map(|a| {
+                let mut conf = self.conf.clone();
+                for (k, v) in &a.conf {
+                    match conf.iter_mut().find(|(c, _)| c == k) {
+                        Some(slot) => slot.1 = v.clone(),
+                        None => conf.push((k.clone(), v.clone())),
+                    }
+                }
+                Workload {
+                    name: a.name.clone(),
+                    description: self.description.clone(),
+                    spark_version: self.spark_version.clone(),
+                    scheduler_mode: a
+                        .scheduler_mode
+                        .clone()
+                        .or_else(|| self.scheduler_mode.clone()),
+                    pools: if a.pools.is_empty() {
+                        self.pools.clone()
+                    } else {
+                        a.pools.clone()
+                    },
+                    cluster: self.cluster.clone(),
+                    conf: group_conf(conf),
+                    seed: self.seed,
+                    warmup: a.warmup.clone(),
+                    tail_ms: a.tail_ms.or(self.tail_ms),
+                    jobs: a.jobs.clone(),
+                    applications: Vec::new(),
+                }
+            })
+            .collect()
     }
 
     /// Value of a conf key the workload sets, if any (the last setting wins).
@@ -295,6 +399,46 @@ impl Workload {
         validate_pools(&self.pools)?;
         if let Some(c) = &self.cluster {
             c.validate()?;
+        }
+        self.validate_applications()
+    }
+
+    fn validate_applications(&self) -> Result<(), WorkloadError> {
+        if self.applications.is_empty() {
+            return Ok(());
+        }
+        if !self.jobs.is_empty() {
+            return Err(WorkloadError::Applications(
+                "a workload with `applications` has no top-level `jobs`; give every job to an application"
+                    .to_string(),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, a) in self.applications.iter().enumerate() {
+            if a.name.is_empty() {
+                return Err(WorkloadError::Applications(format!(
+                    "application {i} has no name"
+                )));
+            }
+            if !seen.insert(a.name.as_str()) {
+                return Err(WorkloadError::Applications(format!(
+                    "two applications are named {:?}; names are their ids and must be unique",
+                    a.name
+                )));
+            }
+            let inside = |source: WorkloadError| WorkloadError::InApplication {
+                app: a.name.clone(),
+                source: Box::new(source),
+            };
+            check_time(format!("application {:?} submit time", a.name), a.submit_ms)?;
+            validate_jobs(&a.jobs, JobList::Main).map_err(inside)?;
+            if let Some(w) = &a.warmup {
+                validate_jobs(&w.jobs, JobList::Warmup).map_err(inside)?;
+            }
+            if let Some(t) = a.tail_ms {
+                check_time("tail_ms".to_string(), t).map_err(inside)?;
+            }
+            validate_pools(&a.pools).map_err(inside)?;
         }
         Ok(())
     }
@@ -673,6 +817,62 @@ mod tests {
         assert_eq!(s.attempt_duration_ms(0, 0), 5000);
         assert_eq!(s.attempt_duration_ms(0, 1), 400);
         assert_eq!(s.failures_of(1), 2);
+    }
+
+    #[test]
+    fn applications_validate_and_split() {
+        let app = |name: &str, jobs: Vec<Job>| Application {
+            name: name.into(),
+            jobs,
+            ..Default::default()
+        };
+        let mut w = Workload {
+            name: "shared".into(),
+            conf: vec![
+                ("spark.executor.cores".into(), "2".into()),
+                ("spark.cores.max".into(), "8".into()),
+            ],
+            scheduler_mode: Some("FAIR".into()),
+            tail_ms: Some(100),
+            applications: vec![
+                app("etl", vec![job("a", vec![stage(&[1, 2], &[])])]),
+                Application {
+                    submit_ms: 500,
+                    conf: vec![("spark.cores.max".into(), "4".into())],
+                    scheduler_mode: Some("FIFO".into()),
+                    tail_ms: Some(7),
+                    ..app("adhoc", vec![job("b", vec![stage(&[3], &[])])])
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(w.validate(), Ok(()));
+        assert!(w.is_multi_application());
+        assert_eq!(w.total_tasks(), 3);
+        let split = w.application_workloads();
+        assert_eq!(split.len(), 2);
+        assert_eq!(split[0].name, "etl");
+        assert_eq!(split[0].conf_value("spark.cores.max"), Some("8"));
+        assert_eq!(split[0].scheduler_mode.as_deref(), Some("FAIR"));
+        assert_eq!(split[0].tail_ms, Some(100));
+        assert_eq!(split[1].conf_value("spark.cores.max"), Some("4"));
+        assert_eq!(split[1].conf_value("spark.executor.cores"), Some("2"));
+        assert_eq!(split[1].scheduler_mode.as_deref(), Some("FIFO"));
+        assert_eq!(split[1].tail_ms, Some(7));
+        assert_eq!(split[1].jobs[0].name, "b");
+        assert!(split.iter().all(|s| !s.is_multi_application()));
+        // Names are ids: unique; top-level jobs and applications do not mix.
+        w.applications[1].name = "etl".into();
+        assert!(matches!(w.validate(), Err(WorkloadError::Applications(_))));
+        w.applications[1].name = "adhoc".into();
+        w.applications[1].jobs[0].stages[0]
+            .task_durations_ms
+            .clear();
+        let e = w.validate().unwrap_err().to_string();
+        assert!(e.starts_with("application \"adhoc\": job 0"), "{e}");
+        w.applications[1].jobs[0].stages[0].task_durations_ms = vec![1];
+        w.jobs.push(job("c", vec![]));
+        assert!(matches!(w.validate(), Err(WorkloadError::Applications(_))));
     }
 
     #[test]

@@ -269,7 +269,7 @@ fn unknown_keys_are_warnings() {
     assert!(
         loaded.warnings[0]
             .to_string()
-            .starts_with("my-scenario.json: applications: unknown key")
+            .starts_with("my-scenario.json: applications: an empty list, ignored")
     );
     assert_eq!(loaded.workload.jobs[0].submit_ms, 0);
 }
@@ -378,6 +378,7 @@ fn arb_stage(index: usize) -> impl Strategy<Value = Stage> {
                 retry_task_durations_ms: r,
                 task_failures: f,
                 task_preferred_hosts: h,
+                cached: false,
             })
     })
 }

@@ -5,6 +5,9 @@
 //! * [`workers`]: worker machines ([`WorkerSpec`]) and the sim-only keys that describe them.
 //! * [`standalone`]: the standalone Master's executor placement, exactly as Spark 3.5 does it.
 //! * [`layout`]: the executors an application starts with ([`ExecutorLayout`]).
+//! * [`shared`]: cluster managers serving several applications whose executors come and go
+//!   (dynamic allocation, executors lost, applications ending): [`SharedMaster`] (standalone)
+//!   and [`ResourceManager`] (YARN, Kubernetes).
 //!
 //! # Sim-only configuration keys
 //!
@@ -29,11 +32,13 @@
 
 pub mod layout;
 pub mod master;
+pub mod shared;
 pub mod standalone;
 pub mod workers;
 
 pub use layout::{ExecutorConf, ExecutorLayout, ExecutorSpec, LayoutError};
 pub use master::{HostPort, Master, MasterUrlError, MasterUrlProblem};
+pub use shared::{Granted, ResourceManager, SharedMaster};
 pub use standalone::{
     AppRequest, Launch, StandaloneMaster, WorkerFree, executors_for_cores,
     schedule_executors_on_workers, usable_worker_order,

@@ -381,6 +381,7 @@ pub fn build_replay(app: &LoggedApplication, options: &ReplayOptions) -> LogRepl
         warmup: None,
         tail_ms: None,
         jobs: workload_jobs,
+        applications: Vec::new(),
     };
     LogReplay {
         workload,
@@ -791,6 +792,7 @@ fn build_stage(
             retry_task_durations_ms,
             task_failures,
             task_preferred_hosts: None,
+            cached: false,
         },
         parts,
     ))

@@ -36,17 +36,34 @@
 //!    "after": {"job": "interactive-1", "gap_ms": 0},   // optional; gap_ms default 0
 //!    "stages": [
 //!     {"num_tasks": 4, "task_durations_ms": [300, 300, 300, 300], "parents": []},
-//!     {"num_tasks": 8, "duration_ms": 500, "parents": [0]}             // lighter form
+//!     {"num_tasks": 8, "duration_ms": 500, "parents": [0], "cached": true}  // lighter form
 //!    ]}
 //!  ]
 //! }
 //! ```
 //!
+//! **Several applications on one cluster** (instead of top-level `jobs`): an `applications`
+//! list, in submission order. The top-level `cluster`, `conf`, `speculation`,
+//! `dynamic_allocation`, `scheduler_mode`, `pools` and `tail_ms` are the shared cluster and
+//! every application's defaults; each application overrides them:
+//!
+//! ```json
+//! "applications": [
+//!  {"name": "etl",                           // required in practice (default "app-<index>"); its app_id
+//!   "submit_offset_ms": 0,                   // when it registers with the master (default 0)
+//!   "scheduler_mode": "FAIR", "pools": [...],           // optional
+//!   "conf": {"spark.cores.max": "8"}, "dynamic_allocation": {...}, "speculation": {...},
+//!   "tail_ms": 0, "warmup": {...},           // optional
+//!   "jobs": [...]}                           // required; times relative to its submission
+//! ]
+//! ```
+//!
 //! Stage keys: `task_durations_ms` (one per task; `num_tasks`, if also given, must match) **or**
 //! `num_tasks` + `duration_ms` (every task the same); optionally `retry_task_durations_ms` **or**
 //! `retry_duration_ms` (every attempt after the first), `parents` (indices of earlier stages,
-//! default `[]`), `task_failures` (the first N attempts of task i fail) and
-//! `task_preferred_hosts` (a list of host names per task). A shorthand stage may have at most
+//! default `[]`), `task_failures` (the first N attempts of task i fail),
+//! `task_preferred_hosts` (a list of host names per task) and `cached` (the stage caches its
+//! output on the executors that ran it; default false). A shorthand stage may have at most
 //! [`MAX_SHORTHAND_TASKS`] tasks.
 //!
 //! Semantics:
@@ -73,8 +90,6 @@
 //! [`load_scenario`] reads it back equal. Conf keys are written into `speculation`,
 //! `dynamic_allocation` or `conf` by prefix.
 //!
-//! A future list of several applications sharing one cluster would be an extra top-level key;
-//! readers of this version warn about it and ignore it.
 
 mod node;
 mod read;
@@ -194,5 +209,67 @@ fn json_error(path: &Path, e: &serde_json::Error) -> ScenarioError {
         line,
         column,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/two-apps.json")
+    }
+
+    #[test]
+    fn the_two_apps_example_loads_and_round_trips() {
+        let loaded = load_scenario(example()).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let w = loaded.workload;
+        assert!(w.jobs.is_empty());
+        let names: Vec<&str> = w.applications.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["etl", "adhoc"]);
+        assert_eq!(w.applications[1].submit_ms, 12_000);
+        assert_eq!(w.applications[1].jobs[1].submit_ms, 10_000);
+        let text = scenario_to_string(&w).unwrap();
+        let back = parse_scenario(&text, Path::new("again.json")).unwrap();
+        assert_eq!(back.workload, w);
+        assert_eq!(scenario_to_string(&back.workload).unwrap(), text);
+    }
+
+    #[test]
+    fn applications_and_cached_stages_are_read() {
+        let text = r#"{"scenario": "s", "conf": {"spark.executor.cores": 2},
+            "applications": [
+              {"name": "a", "conf": {"spark.cores.max": "4"}, "dynamic_allocation": {"spark.dynamicAllocation.enabled": true},
+               "pools": [{"name": "p"}], "scheduler_mode": "fair", "tail_ms": 5, "color": 1,
+               "jobs": [{"name": "j", "stages": [{"num_tasks": 2, "duration_ms": 10, "cached": true}]}]},
+              {"name": "b", "submit_offset_ms": 7, "jobs": []}
+            ]}"#;
+        let loaded = parse_scenario(text, Path::new("x.json")).unwrap();
+        let w = &loaded.workload;
+        let a = &w.applications[0];
+        assert_eq!(a.scheduler_mode.as_deref(), Some("FAIR"));
+        assert_eq!(a.pools[0].name, "p");
+        assert_eq!(
+            a.conf[0],
+            ("spark.dynamicAllocation.enabled".into(), "true".into())
+        );
+        assert!(a.jobs[0].stages[0].cached);
+        assert_eq!(w.applications[1].submit_ms, 7);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].at, "applications[0] (\"a\").color");
+        let both = r#"{"jobs": [], "applications": [{"name": "a", "jobs": []}]}"#;
+        let e = parse_scenario(both, Path::new("x.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not both"), "{e}");
+        let bad = r#"{"applications": [{"name": "a", "jobs": [{"stages": [{"num_tasks": 1, "duration_ms": 1, "cached": 1}]}]}]}"#;
+        let e = parse_scenario(bad, Path::new("x.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("applications[0] (\"a\").jobs[0]") && e.contains("cached"),
+            "{e}"
+        );
     }
 }

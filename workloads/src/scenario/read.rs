@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use super::node::Node;
 use super::{ScenarioError, ScenarioWarning};
 use crate::model::{
-    After, ClusterKind, ClusterSpec, ExecutorDecl, Job, PoolDecl, Stage, Warmup, WorkerSpec,
-    Workload, group_conf, parse_memory_mb,
+    After, Application, ClusterKind, ClusterSpec, ExecutorDecl, Job, PoolDecl, Stage, Warmup,
+    WorkerSpec, Workload, group_conf, parse_memory_mb,
 };
 
 /// Most tasks a stage written as `num_tasks` + `duration_ms` may expand to.
@@ -31,6 +31,19 @@ const TOP_KEYS: &[&str] = &[
     "dynamic_allocation",
     "conf",
     "seed",
+    "warmup",
+    "tail_ms",
+    "jobs",
+    "applications",
+];
+const APPLICATION_KEYS: &[&str] = &[
+    "name",
+    "submit_offset_ms",
+    "scheduler_mode",
+    "pools",
+    "speculation",
+    "dynamic_allocation",
+    "conf",
     "warmup",
     "tail_ms",
     "jobs",
@@ -69,6 +82,7 @@ const STAGE_KEYS: &[&str] = &[
     "parents",
     "task_failures",
     "task_preferred_hosts",
+    "cached",
 ];
 
 /// `at.key`, or `key` at the top level.
@@ -269,6 +283,7 @@ impl Reader {
             Some(n) => Some(n),
             None => self.opt(f, "", "name", as_str)?,
         };
+        let applications = self.applications(f)?;
         let default_name = self.path.file_stem().map(|s| s.to_string_lossy());
         Ok(Workload {
             name: name
@@ -286,19 +301,73 @@ impl Reader {
             seed: self.opt(f, "", "seed", as_u64)?,
             warmup: get(f, "warmup").map(|w| self.warmup(w)).transpose()?,
             tail_ms: self.opt(f, "", "tail_ms", as_u64)?,
-            jobs: self.jobs(self.req(f, "", "jobs", as_arr)?, "jobs")?,
+            jobs: match (self.opt(f, "", "applications", as_arr)?, get(f, "jobs")) {
+                (Some([_, ..]), None) => Vec::new(),
+                (Some([_, ..]), Some(_)) => {
+                    return Err(self.err(
+                        "jobs",
+                        "give either top-level `jobs` (one application) or `applications`, not both"
+                            .to_string(),
+                    ));
+                }
+                (_, _) => self.jobs(self.req(f, "", "jobs", as_arr)?, "jobs")?,
+            },
+            applications,
         })
     }
 
+    fn applications(&mut self, f: &Fields) -> Result<Vec<Application>, ScenarioError> {
+        let Some(list) = self.opt(f, "", "applications", as_arr)? else {
+            return Ok(Vec::new());
+        };
+        if list.is_empty() {
+            self.warnings.push(ScenarioWarning {
+                path: self.path.clone(),
+                at: "applications".to_string(),
+                message: "an empty list, ignored: the top-level jobs are one application"
+                    .to_string(),
+            });
+            return Ok(Vec::new());
+        }
+        let mut apps = Vec::with_capacity(list.len());
+        for (i, n) in list.iter().enumerate() {
+            let at0 = format!("applications[{i}]");
+            let a = self.obj(n, &at0)?;
+            let name = match self.opt(a, &at0, "name", as_str)? {
+                Some(name) => name.to_string(),
+                None => format!("app-{i}"),
+            };
+            let at = format!("applications[{i}] ({name:?})");
+            self.warn_unknown(a, &at, APPLICATION_KEYS, &[]);
+            apps.push(Application {
+                submit_ms: self.opt(a, &at, "submit_offset_ms", as_u64)?.unwrap_or(0),
+                scheduler_mode: self.opt(a, &at, "scheduler_mode", scheduling_mode)?,
+                pools: self.pools_at(a, &at)?,
+                conf: self.conf_at(a, &at)?,
+                tail_ms: self.opt(a, &at, "tail_ms", as_u64)?,
+                warmup: get(a, "warmup")
+                    .map(|w| self.warmup_at(w, &format!("{at}.warmup")))
+                    .transpose()?,
+                jobs: self.jobs(self.req(a, &at, "jobs", as_arr)?, &format!("{at}.jobs"))?,
+                name,
+            });
+        }
+        Ok(apps)
+    }
+
     fn conf(&self, f: &Fields) -> Result<Vec<(String, String)>, ScenarioError> {
+        self.conf_at(f, "")
+    }
+
+    fn conf_at(&self, f: &Fields, at_obj: &str) -> Result<Vec<(String, String)>, ScenarioError> {
         let mut conf: Vec<(String, String)> = Vec::new();
         let mut source: Vec<&str> = Vec::new();
         for dict in ["speculation", "dynamic_allocation", "conf"] {
-            let Some(entries) = self.opt(f, "", dict, as_obj)? else {
+            let Some(entries) = self.opt(f, at_obj, dict, as_obj)? else {
                 continue;
             };
             for (k, v) in entries {
-                let at = format!("{dict}.{k:?}");
+                let at = join(at_obj, &format!("{dict}.{k:?}"));
                 if let Some(i) = conf.iter().position(|(c, _)| c == k) {
                     let m = format!("conf key {k:?} is already set in `{}`", source[i]);
                     return Err(self.err(&at, m));
@@ -312,12 +381,16 @@ impl Reader {
     }
 
     fn pools(&mut self, f: &Fields) -> Result<Vec<PoolDecl>, ScenarioError> {
-        let Some(list) = self.opt(f, "", "pools", as_arr)? else {
+        self.pools_at(f, "")
+    }
+
+    fn pools_at(&mut self, f: &Fields, at_obj: &str) -> Result<Vec<PoolDecl>, ScenarioError> {
+        let Some(list) = self.opt(f, at_obj, "pools", as_arr)? else {
             return Ok(Vec::new());
         };
         let mut pools = Vec::with_capacity(list.len());
         for (i, n) in list.iter().enumerate() {
-            let at = format!("pools[{i}]");
+            let at = join(at_obj, &format!("pools[{i}]"));
             let p = self.obj(n, &at)?;
             self.warn_unknown(
                 p,
@@ -398,12 +471,15 @@ impl Reader {
     }
 
     fn warmup(&mut self, n: &Node) -> Result<Warmup, ScenarioError> {
-        let at = "warmup";
+        self.warmup_at(n, "warmup")
+    }
+
+    fn warmup_at(&mut self, n: &Node, at: &str) -> Result<Warmup, ScenarioError> {
         let w = self.obj(n, at)?;
         self.warn_unknown(w, at, &["jobs", "wait_executors", "settle_ms"], &[]);
         let jobs = self.opt(w, at, "jobs", as_arr)?.unwrap_or(&[]);
         Ok(Warmup {
-            jobs: self.jobs(jobs, "warmup.jobs")?,
+            jobs: self.jobs(jobs, &format!("{at}.jobs"))?,
             wait_executors: self.opt(w, at, "wait_executors", as_u32)?.unwrap_or(0),
             settle_ms: self.opt(w, at, "settle_ms", as_u64)?.unwrap_or(0),
         })
@@ -477,6 +553,7 @@ impl Reader {
             retry_task_durations_ms: self.retry_durations(f, at, n_tasks)?,
             task_failures: self.list(f, at, "task_failures", as_u32)?,
             task_preferred_hosts: self.hosts(f, at)?,
+            cached: self.opt(f, at, "cached", as_bool)?.unwrap_or(false),
             task_durations_ms: durations,
         })
     }

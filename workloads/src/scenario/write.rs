@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::ScenarioError;
-use crate::model::{ClusterSpec, Job, Stage, Warmup, Workload, conf_group, format_memory_mb};
+use crate::model::{
+    Application, ClusterSpec, Job, Stage, Warmup, Workload, conf_group, format_memory_mb,
+};
 
 /// A JSON value to print, borrowing from the workload.
 enum J<'a> {
@@ -55,6 +57,12 @@ pub fn scenario_to_string(w: &Workload) -> Result<String, ScenarioError> {
     if let Some(warm) = &w.warmup {
         check_after_names(&warm.jobs, "warmup job")?;
     }
+    for a in &w.applications {
+        check_after_names(&a.jobs, &format!("application {:?} job", a.name))?;
+        if let Some(warm) = &a.warmup {
+            check_after_names(&warm.jobs, &format!("application {:?} warmup job", a.name))?;
+        }
+    }
     let mut text = String::with_capacity(64 + 8 * w.total_tasks());
     emit(&mut text, &top(w), 0);
     text.push('\n');
@@ -93,10 +101,10 @@ fn top(w: &Workload) -> J<'_> {
         o.push(("cluster", cluster(c)));
     }
     o.push(("pools", J::Arr(w.pools.iter().map(pool).collect())));
-    o.push(("speculation", conf_dict(w, 0, true)));
-    o.push(("dynamic_allocation", conf_dict(w, 1, true)));
+    o.push(("speculation", conf_dict(&w.conf, 0, true)));
+    o.push(("dynamic_allocation", conf_dict(&w.conf, 1, true)));
     if w.conf.iter().any(|(k, _)| conf_group(k) == 2) {
-        o.push(("conf", conf_dict(w, 2, false)));
+        o.push(("conf", conf_dict(&w.conf, 2, false)));
     }
     o.push(("seed", opt_u(w.seed)));
     if let Some(warm) = &w.warmup {
@@ -105,14 +113,46 @@ fn top(w: &Workload) -> J<'_> {
     if let Some(t) = w.tail_ms {
         o.push(("tail_ms", J::U(t)));
     }
-    o.push(("jobs", jobs(&w.jobs)));
+    if w.applications.is_empty() {
+        o.push(("jobs", jobs(&w.jobs)));
+    } else {
+        o.push((
+            "applications",
+            J::Arr(w.applications.iter().map(application).collect()),
+        ));
+    }
+    J::Obj(o)
+}
+
+fn application(a: &Application) -> J<'_> {
+    let mut o: Vec<(&str, J)> = vec![
+        ("name", s(&a.name)),
+        ("submit_offset_ms", J::U(a.submit_ms)),
+    ];
+    if let Some(m) = &a.scheduler_mode {
+        o.push(("scheduler_mode", s(m)));
+    }
+    if !a.pools.is_empty() {
+        o.push(("pools", J::Arr(a.pools.iter().map(pool).collect())));
+    }
+    for (key, group) in [("speculation", 0), ("dynamic_allocation", 1), ("conf", 2)] {
+        if a.conf.iter().any(|(k, _)| conf_group(k) == group) {
+            o.push((key, conf_dict(&a.conf, group, false)));
+        }
+    }
+    if let Some(warm) = &a.warmup {
+        o.push(("warmup", warmup(warm)));
+    }
+    if let Some(t) = a.tail_ms {
+        o.push(("tail_ms", J::U(t)));
+    }
+    o.push(("jobs", jobs(&a.jobs)));
     J::Obj(o)
 }
 
 /// The conf entries of one group as an object; `null` if empty and `null_if_empty`.
-fn conf_dict(w: &Workload, group: u8, null_if_empty: bool) -> J<'_> {
-    let entries: Vec<(&str, J)> = w
-        .conf
+fn conf_dict(conf: &[(String, String)], group: u8, null_if_empty: bool) -> J<'_> {
+    let entries: Vec<(&str, J)> = conf
         .iter()
         .filter(|(k, _)| conf_group(k) == group)
         .map(|(k, v)| (k.as_str(), s(v)))
@@ -230,6 +270,9 @@ fn stage(st: &Stage) -> J<'_> {
             .iter()
             .map(|hosts| J::Arr(hosts.iter().map(|x| s(x)).collect()));
         o.push(("task_preferred_hosts", J::Arr(per_task.collect())));
+    }
+    if st.cached {
+        o.push(("cached", J::Bool(true)));
     }
     J::Obj(o)
 }

@@ -36,6 +36,7 @@ pub(super) fn workload(spec: &SyntheticSpec, seed: u64, replication: u64) -> Wor
         warmup: None,
         tail_ms: spec.tail_ms,
         jobs: merge(drafts, spec.max_jobs),
+        applications: Vec::new(),
     }
 }
 
@@ -152,6 +153,7 @@ impl StageDraws {
             retry_task_durations_ms: (straggler && any_slow).then_some(normal),
             task_failures: None,
             task_preferred_hosts: None,
+            cached: false,
         }
     }
 }

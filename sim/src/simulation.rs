@@ -244,7 +244,8 @@ struct Driver<'w> {
     successors: Vec<Vec<usize>>,
     recent_launches: Vec<VecDeque<u64>>,
     /// (stage, executor) pairs that have run a task: the first one pays for deserialization.
-    stage_seen_on: std::collections::HashSet<(u32, usize)>,
+    /// Per executor, the stages it has run a task of (pruned to running stages when long).
+    stages_seen: Vec<Vec<u32>>,
     jobs_left: usize,
     out: SimOutput,
     /// Spark job ids to give the jobs instead of submission order (see [`Simulation::with_job_ids`]).
@@ -743,7 +744,7 @@ impl<'w> Driver<'w> {
             stage_tsm: Vec::new(),
             successors,
             recent_launches: vec![VecDeque::new(); hosts],
-            stage_seen_on: std::collections::HashSet::new(),
+            stages_seen: Vec::new(),
             jobs_left: n_jobs,
             out: SimOutput::default(),
             job_ids: None,
@@ -1075,6 +1076,24 @@ impl<'w> Driver<'w> {
         k.task_launch_overhead_ms + k.concurrent_launch_overhead_ms * near.saturating_sub(1)
     }
 
+    /// True the first time `executor` runs a task of `stage_id`. An executor runs tasks of a
+    /// few stages at a time, so a short list per executor beats a set of every pair ever
+    /// seen; finished stages are dropped from it when it grows.
+    fn first_task_of_stage_on(&mut self, stage_id: u32, executor: usize) -> bool {
+        if self.stages_seen.len() <= executor {
+            self.stages_seen.resize_with(executor + 1, Vec::new);
+        }
+        if self.stages_seen[executor].contains(&stage_id) {
+            return false;
+        }
+        if self.stages_seen[executor].len() >= 64 {
+            let dag = &self.dag;
+            self.stages_seen[executor].retain(|&s| dag.stage(s).status == StageStatus::Submitted);
+        }
+        self.stages_seen[executor].push(stage_id);
+        true
+    }
+
     /// What a task costs beyond local mode on a real cluster: every task's RPCs, the first
     /// task of a stage on an executor deserializing the stage (`sparksim.task.*`), and the
     /// first task on an executor started during the run warming its JVM up.
@@ -1082,8 +1101,8 @@ impl<'w> Driver<'w> {
         if self.setup.local_mode {
             return 0;
         }
+        let first = self.first_task_of_stage_on(stage_id, executor);
         let k = &self.setup.knobs;
-        let first = self.stage_seen_on.insert((stage_id, executor));
         let cold = if self.cold_pending > 0 {
             let c = std::mem::take(&mut self.lives[executor].cold_ms);
             if c > 0 {

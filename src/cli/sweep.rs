@@ -24,28 +24,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 use workloads::model::Workload;
 
-/// Where the workload comes from: a scenario file, a synthetic spec or an event log.
-#[derive(clap::Args, Debug, Clone)]
-pub struct InputArgs {
-    /// A scenario file (JSON); seeds change the offer shuffle.
-    #[arg(
-        long,
-        value_name = "FILE",
-        required_unless_present_any = ["synthetic", "log"],
-        conflicts_with_all = ["synthetic", "log"]
-    )]
-    pub workload: Option<PathBuf>,
-    /// A synthetic workload spec (TOML); seed index r draws replication r (with --seed).
-    #[arg(long, value_name = "SPEC.toml", conflicts_with = "log")]
-    pub synthetic: Option<PathBuf>,
-    /// A Spark event log: its workload (chained arrivals, observed durations) and recorded
-    /// configuration, as `replay` builds them. Each point runs on the cluster the
-    /// configuration describes (`--master` or `sparksim.cluster.*` for a cluster log).
-    #[arg(long, value_name = "LOG")]
-    pub log: Option<PathBuf>,
-    #[command(flatten)]
-    pub log_options: crate::cli::replay::LogOptions,
-}
+/// Where the workload comes from: a scenario file (seeds change the offer shuffle), a
+/// synthetic spec (seed index r draws replication r) or an event log (as `replay` builds it).
+pub use crate::cli::common::WorkloadArgs as InputArgs;
 
 /// How many runs and where.
 #[derive(clap::Args, Debug, Clone)]

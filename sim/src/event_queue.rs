@@ -1,5 +1,4 @@
-//! The pending-event set of the discrete-event engine: [`EventQueue`], plus [`Generation`]
-//! stamps for dropping stale events.
+//! The pending-event set of the discrete-event engine: [`EventQueue`].
 //!
 //! # Order
 //!
@@ -34,9 +33,9 @@
 //!
 //! # Stale events
 //!
-//! The queue never cancels anything. Events that may become stale (a killed attempt's
-//! completion, a reset idle timer) carry a [`Generation`] stamp; the handler compares it with
-//! the owner's current generation and drops the event if it differs.
+//! The queue never cancels anything. Handlers drop events that became stale: the engine
+//! marks a task attempt done when its first terminal event (its end or its kill landing) is
+//! handled, so the other one is ignored — each attempt is its own single generation.
 //!
 //! This module must not know about Spark, event kinds or handlers, and must not read a clock.
 
@@ -220,39 +219,5 @@ impl<E> EventQueue<E> {
             (None, Some(_)) => Some(false),
             (Some(lane), Some(heap)) => Some(lane.key() < heap.key()),
         }
-    }
-}
-
-/// A generation stamp for lazy cancellation of queued events.
-///
-/// The owner of something that can be reset or cancelled (a task attempt, an executor's idle
-/// timer) keeps a `Generation`; every event it schedules carries a copy of the value returned
-/// by [`bump`](Self::bump) (or of the current value). When the event pops, the handler drops it
-/// unless [`is_current`](Self::is_current) holds. Bumping invalidates every event already
-/// queued, in O(1). The counter wraps after 2³² bumps of one owner; a stale event would have to
-/// stay queued across all of them to be mistaken for current.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Generation(u32);
-
-impl Generation {
-    /// The first generation.
-    pub const fn new() -> Self {
-        Generation(0)
-    }
-
-    /// Advance to a new generation (invalidating all earlier stamps) and return it.
-    pub fn bump(&mut self) -> Generation {
-        self.0 = self.0.wrapping_add(1);
-        *self
-    }
-
-    /// Whether `stamp`, carried by an event, is this owner's current generation.
-    pub fn is_current(self, stamp: Generation) -> bool {
-        self == stamp
-    }
-
-    /// The raw counter, for traces.
-    pub const fn get(self) -> u32 {
-        self.0
     }
 }

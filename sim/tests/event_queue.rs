@@ -2,7 +2,7 @@
 //! lane-order errors and generation stamps.
 
 use proptest::prelude::*;
-use sim::event_queue::{EventQueue, Generation, LaneOrderError};
+use sim::event_queue::{EventQueue, LaneOrderError};
 use sim::time::SimTime;
 
 fn t(ms: u64) -> SimTime {
@@ -119,46 +119,6 @@ fn lane_rejects_times_before_now() {
     assert_eq!(err.earliest, t(40));
     queue.push_lane(t(40), 'z').unwrap();
     assert_eq!(queue.pop(), Some((t(40), 'z')));
-}
-
-#[test]
-fn generation_drops_stale_stamps() {
-    let mut owner = Generation::new();
-    let first = owner.bump();
-    assert!(owner.is_current(first));
-    let second = owner.bump();
-    assert!(!owner.is_current(first));
-    assert!(owner.is_current(second));
-    assert_eq!(second.get(), 2);
-}
-
-#[test]
-fn generation_filters_events_on_pop() {
-    #[derive(Debug)]
-    struct IdleTimeout {
-        generation: Generation,
-    }
-    let mut timer = Generation::new();
-    let mut queue = EventQueue::new();
-    queue.push(
-        t(60_000),
-        IdleTimeout {
-            generation: timer.bump(),
-        },
-    );
-    // A task launched: the idle timer is reset and rescheduled.
-    queue.push(
-        t(90_000),
-        IdleTimeout {
-            generation: timer.bump(),
-        },
-    );
-    let fired: Vec<SimTime> = drain(&mut queue)
-        .into_iter()
-        .filter(|(_, ev)| timer.is_current(ev.generation))
-        .map(|(time, _)| time)
-        .collect();
-    assert_eq!(fired, [t(90_000)]);
 }
 
 /// One step of a random interleaving.

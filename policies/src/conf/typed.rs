@@ -228,14 +228,6 @@ impl SparkConf {
         })
     }
 
-    /// Whether Spark would build an `ExecutorAllocationManager`
-    /// (`Utils.isDynamicAllocationEnabled`):
-    /// enabled, and the master is not local unless `spark.dynamicAllocation.testing`.
-    pub fn dynamic_allocation_active(&self) -> Result<bool, ConfError> {
-        let da = self.dynamic_allocation()?;
-        Ok(da.enabled && (da.testing || !self.is_local_master()?))
-    }
-
     fn invalid_here(&self, key: &str, expected: &str) -> ConfError {
         let version = self.version().unwrap_or_default();
         match self.resolve(key, version) {

@@ -19,7 +19,9 @@
 
 use std::io::{self, Read};
 
-use super::{Decode, corrupt, read_full, read_payload, truncated};
+use super::{
+    BlockOutput, BlockSource, Decode, corrupt, read_blocks, read_full, read_payload, truncated,
+};
 
 /// The 8 magic bytes that start every block.
 pub const MAGIC: &[u8] = b"LZ4Block";
@@ -55,10 +57,7 @@ pub struct Lz4BlockReader<R> {
     /// Compressed bytes consumed (the offset of the next header).
     offset: u64,
     payload: Vec<u8>,
-    block: Vec<u8>,
-    pos: usize,
-    failed: bool,
-    warnings: Vec<String>,
+    out: BlockOutput,
 }
 
 impl<R: Read> Lz4BlockReader<R> {
@@ -67,14 +66,11 @@ impl<R: Read> Lz4BlockReader<R> {
             inner,
             offset: 0,
             payload: Vec::new(),
-            block: Vec::new(),
-            pos: 0,
-            failed: false,
-            warnings: Vec::new(),
+            out: BlockOutput::default(),
         }
     }
 
-    /// Decodes the next non-empty block into `self.block`; `false` at a clean end of input.
+    /// Decodes the next non-empty block into `self.out.block`; `false` at a clean end of input.
     fn next_block(&mut self) -> io::Result<bool> {
         loop {
             let block_start = self.offset;
@@ -109,7 +105,7 @@ impl<R: Read> Lz4BlockReader<R> {
 
     fn check_end_mark(&mut self, header: &Header, at: u64) {
         if header.checksum != 0 {
-            self.warnings.push(format!(
+            self.out.warnings.push(format!(
                 "lz4 end-of-stream block with non-zero checksum at compressed byte {at}"
             ));
         }
@@ -125,14 +121,14 @@ impl<R: Read> Lz4BlockReader<R> {
     }
 
     fn decode_payload(&mut self, header: &Header, at: u64) -> io::Result<()> {
-        self.pos = 0;
+        self.out.pos = 0;
         if header.method == METHOD_RAW {
-            std::mem::swap(&mut self.block, &mut self.payload);
+            std::mem::swap(&mut self.out.block, &mut self.payload);
             return Ok(());
         }
-        self.block.clear();
-        self.block.resize(header.original_len, 0);
-        match lz4_flex::block::decompress_into(&self.payload, &mut self.block) {
+        self.out.block.clear();
+        self.out.block.resize(header.original_len, 0);
+        match lz4_flex::block::decompress_into(&self.payload, &mut self.out.block) {
             Ok(n) if n == header.original_len => Ok(()),
             Ok(n) => Err(corrupt(
                 format!(
@@ -146,9 +142,9 @@ impl<R: Read> Lz4BlockReader<R> {
     }
 
     fn verify_checksum(&mut self, header: &Header, at: u64) {
-        let actual = block_checksum(&self.block);
+        let actual = block_checksum(&self.out.block);
         if actual != header.checksum {
-            self.warnings.push(format!(
+            self.out.warnings.push(format!(
                 "lz4 checksum mismatch in block at compressed byte {at}: \
                  stored {:#09x}, computed {actual:#09x}",
                 header.checksum
@@ -190,23 +186,17 @@ fn parse_header(raw: &[u8; HEADER_LEN]) -> Result<Header, String> {
 
 impl<R: Read> Read for Lz4BlockReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.block.len() {
-            if self.failed {
-                return Ok(0);
-            }
-            match self.next_block() {
-                Ok(true) => {}
-                Ok(false) => return Ok(0),
-                Err(e) => {
-                    self.failed = true;
-                    return Err(e);
-                }
-            }
-        }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        read_blocks(self, buf)
+    }
+}
+
+impl<R: Read> BlockSource for Lz4BlockReader<R> {
+    fn output(&mut self) -> &mut BlockOutput {
+        &mut self.out
+    }
+
+    fn next_block(&mut self) -> io::Result<bool> {
+        Lz4BlockReader::next_block(self)
     }
 }
 
@@ -216,10 +206,6 @@ impl<R: Read + Send> Decode for Lz4BlockReader<R> {
     }
 
     fn take_warning(&mut self) -> Option<String> {
-        if self.warnings.is_empty() {
-            None
-        } else {
-            Some(self.warnings.remove(0))
-        }
+        self.out.take_warning()
     }
 }

@@ -103,6 +103,53 @@ pub trait Decode: Read + Send {
     }
 }
 
+/// The decoded output of a block-framed decoder (lz4-java, snappy-java): the current block,
+/// how much of it was served, whether decoding failed, and warnings not yet taken.
+#[derive(Debug, Default)]
+pub struct BlockOutput {
+    pub(crate) block: Vec<u8>,
+    pub(crate) pos: usize,
+    pub(crate) failed: bool,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl BlockOutput {
+    /// The oldest pending warning.
+    pub(crate) fn take_warning(&mut self) -> Option<String> {
+        (!self.warnings.is_empty()).then(|| self.warnings.remove(0))
+    }
+}
+
+/// A decoder that produces its output a whole block at a time.
+pub(crate) trait BlockSource {
+    fn output(&mut self) -> &mut BlockOutput;
+    /// Decodes the next non-empty block into the output; `false` at a clean end of input.
+    fn next_block(&mut self) -> io::Result<bool>;
+}
+
+/// `Read::read` for block decoders: serve the current block, decoding the next one when it is
+/// used up. After an error, reading ends (returns 0) instead of retrying a broken stream.
+pub(crate) fn read_blocks<S: BlockSource>(src: &mut S, buf: &mut [u8]) -> io::Result<usize> {
+    while src.output().pos == src.output().block.len() {
+        if src.output().failed {
+            return Ok(0);
+        }
+        match src.next_block() {
+            Ok(true) => {}
+            Ok(false) => return Ok(0),
+            Err(e) => {
+                src.output().failed = true;
+                return Err(e);
+            }
+        }
+    }
+    let out = src.output();
+    let n = buf.len().min(out.block.len() - out.pos);
+    buf[..n].copy_from_slice(&out.block[out.pos..out.pos + n]);
+    out.pos += n;
+    Ok(n)
+}
+
 /// Counts the bytes read through it.
 #[derive(Debug)]
 pub struct CountingReader<R> {

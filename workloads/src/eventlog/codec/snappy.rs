@@ -9,7 +9,9 @@
 
 use std::io::{self, Read};
 
-use super::{Decode, corrupt, read_full, read_payload, truncated};
+use super::{
+    BlockOutput, BlockSource, Decode, corrupt, read_blocks, read_full, read_payload, truncated,
+};
 
 /// The 8 magic bytes of the stream header.
 pub const MAGIC: &[u8] = b"\x82SNAPPY\x00";
@@ -27,11 +29,8 @@ pub struct SnappyJavaReader<R> {
     offset: u64,
     header_seen: bool,
     payload: Vec<u8>,
-    block: Vec<u8>,
-    pos: usize,
-    failed: bool,
+    out: BlockOutput,
     decoder: snap::raw::Decoder,
-    warnings: Vec<String>,
 }
 
 impl<R: Read> SnappyJavaReader<R> {
@@ -41,15 +40,12 @@ impl<R: Read> SnappyJavaReader<R> {
             offset: 0,
             header_seen: false,
             payload: Vec::new(),
-            block: Vec::new(),
-            pos: 0,
-            failed: false,
+            out: BlockOutput::default(),
             decoder: snap::raw::Decoder::new(),
-            warnings: Vec::new(),
         }
     }
 
-    /// Decodes the next non-empty chunk into `self.block`; `false` at a clean end of input.
+    /// Decodes the next non-empty chunk into `self.out.block`; `false` at a clean end of input.
     fn next_block(&mut self) -> io::Result<bool> {
         if !self.header_seen {
             if !self.read_stream_header(0)? {
@@ -110,7 +106,7 @@ impl<R: Read> SnappyJavaReader<R> {
         let version = i32::from_be_bytes([raw[8], raw[9], raw[10], raw[11]]);
         let compatible = i32::from_be_bytes([raw[12], raw[13], raw[14], raw[15]]);
         if version != 1 || compatible != 1 {
-            self.warnings.push(format!(
+            self.out.warnings.push(format!(
                 "snappy-java header at compressed byte {at} has version {version}, \
                  minimum compatible version {compatible} (expected 1, 1)"
             ));
@@ -131,10 +127,10 @@ impl<R: Read> SnappyJavaReader<R> {
                 at,
             ));
         }
-        self.block.clear();
-        self.block.resize(decoded_len, 0);
-        self.pos = 0;
-        match self.decoder.decompress(&self.payload, &mut self.block) {
+        self.out.block.clear();
+        self.out.block.resize(decoded_len, 0);
+        self.out.pos = 0;
+        match self.decoder.decompress(&self.payload, &mut self.out.block) {
             Ok(n) if n == decoded_len => Ok(()),
             Ok(n) => Err(corrupt(
                 format!("snappy chunk decoded to {n} of {decoded_len} bytes"),
@@ -147,23 +143,17 @@ impl<R: Read> SnappyJavaReader<R> {
 
 impl<R: Read> Read for SnappyJavaReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.block.len() {
-            if self.failed {
-                return Ok(0);
-            }
-            match self.next_block() {
-                Ok(true) => {}
-                Ok(false) => return Ok(0),
-                Err(e) => {
-                    self.failed = true;
-                    return Err(e);
-                }
-            }
-        }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        read_blocks(self, buf)
+    }
+}
+
+impl<R: Read> BlockSource for SnappyJavaReader<R> {
+    fn output(&mut self) -> &mut BlockOutput {
+        &mut self.out
+    }
+
+    fn next_block(&mut self) -> io::Result<bool> {
+        SnappyJavaReader::next_block(self)
     }
 }
 
@@ -173,10 +163,6 @@ impl<R: Read + Send> Decode for SnappyJavaReader<R> {
     }
 
     fn take_warning(&mut self) -> Option<String> {
-        if self.warnings.is_empty() {
-            None
-        } else {
-            Some(self.warnings.remove(0))
-        }
+        self.out.take_warning()
     }
 }

@@ -3,17 +3,13 @@
 //! `executors.csv` contract (`app_id,executor_id,host,cores,requested_ms,added_ms,removed_ms,reason`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::sparksim;
 
 const EXECUTORS_HEADER: &str =
     "app_id,executor_id,host,cores,requested_ms,added_ms,removed_ms,reason";
-
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn example() -> String {
     format!(

@@ -1,7 +1,9 @@
 //! End to end: `sparksim generate SPEC.toml --seed N -o workload.json`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::{sparksim, stderr};
 
 const SPEC: &str = "workloads/examples/synthetic-fair.toml";
 
@@ -15,17 +17,6 @@ fn scratch(test: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the sparksim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs `generate` into `out` and returns the file's bytes.

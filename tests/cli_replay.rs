@@ -10,14 +10,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{sparksim, stderr, stdout};
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
@@ -25,14 +21,6 @@ fn shared() -> PathBuf {
 
 fn dev() -> PathBuf {
     shared().join("fidelity/dev")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -2,14 +2,9 @@
 //! what `run --out` and `compare --out` saved.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{sparksim, stderr, stdout};
 
 fn fidelity(rel: &str) -> String {
     format!(
@@ -24,14 +19,6 @@ fn scratch(name: &str) -> PathBuf {
         std::env::temp_dir().join(format!("sparksim-report-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn path(p: &Path) -> &str {

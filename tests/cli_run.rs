@@ -1,14 +1,9 @@
 //! End-to-end tests of `sparksim run`, `compare` and `demo`, through the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{sparksim, stderr, stdout};
 
 fn fidelity(rel: &str) -> String {
     format!(
@@ -22,14 +17,6 @@ fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sparksim-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn first_line(path: &Path) -> String {

@@ -5,12 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn sparksim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sparksim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{sparksim, stderr, stdout};
 
 fn example(name: &str) -> String {
     format!("{}/workloads/examples/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -22,14 +18,6 @@ fn scratch(name: &str) -> PathBuf {
         std::env::temp_dir().join(format!("sparksim-test-{}-sweep-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn read(path: &Path) -> String {

@@ -310,7 +310,7 @@ impl TaskSchedulerImpl {
             self.apply_delay_reset_rule(now, t, &turn, is_all_free_resources);
         }
         if turn.launched_any && is_barrier {
-            self.finish_barrier_turn(now, t, offers, available, launches);
+            self.finish_barrier_turn(now, t, available, launches);
         }
     }
 
@@ -402,11 +402,9 @@ impl TaskSchedulerImpl {
         &mut self,
         now: u64,
         t: TsmId,
-        offers: &[WorkerOffer],
         available: &mut [u32],
         launches: &mut Vec<TaskLaunch>,
     ) {
-        let _ = offers;
         let tsm = &mut self.tsms[t.0 as usize];
         let pending = tsm.barrier_pending();
         if pending.len() != tsm.num_tasks() {
